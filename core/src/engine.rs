@@ -1,0 +1,131 @@
+//! Runs the steps in order. An [`Engine`] is immutable after construction and shared across
+//! threads; `classify` always returns a verdict.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::error::DataError;
+use crate::message::SmsMessage;
+use crate::model::{Model, ModelInput, ModelScore};
+use crate::normalise::{normalise, Normalised};
+use crate::policy::{decide, Evidence, UserChoices};
+use crate::rules::{RuleHit, RuleInput, RuleSet};
+use crate::sender::{classify_sender, Sender};
+use crate::signature::{Institutions, SignatureCheck};
+use crate::verdict::Verdict;
+
+/// Every intermediate step for one message, for `explain`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub normaliser_version: u32,
+    pub normalised: Normalised,
+    pub sender: Sender,
+    pub signature: SignatureCheck,
+    pub rule_hits: Vec<RuleHit>,
+    pub model: Option<ModelScore>,
+    pub model_name: Option<String>,
+    pub verdict: Verdict,
+}
+
+#[derive(Debug, Clone)]
+enum Rules {
+    Embedded,
+    Custom(Arc<RuleSet>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Engine {
+    rules: Rules,
+    institutions: Option<Arc<Institutions>>,
+    model: Option<Arc<dyn Model>>,
+    user: UserChoices,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new()
+    }
+}
+
+impl Engine {
+    /// The embedded default rules and institutions, no model, no user choices.
+    pub fn new() -> Self {
+        Engine { rules: Rules::Embedded, institutions: None, model: None, user: UserChoices::default() }
+    }
+
+    /// Replace the rules with these packs (`(origin, text)`), compiled together.
+    pub fn with_rule_packs(mut self, packs: &[(&str, &str)]) -> Result<Self, DataError> {
+        self.rules = Rules::Custom(Arc::new(RuleSet::compile(packs)?));
+        Ok(self)
+    }
+
+    /// Replace the institutions table.
+    pub fn with_institutions(mut self, table: Institutions) -> Self {
+        self.institutions = Some(Arc::new(table));
+        self
+    }
+
+    pub fn with_model(mut self, model: Arc<dyn Model>) -> Self {
+        self.model = Some(model);
+        self
+    }
+
+    pub fn with_user_choices(mut self, user: UserChoices) -> Self {
+        self.user = user;
+        self
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        match &self.rules {
+            Rules::Embedded => RuleSet::embedded(),
+            Rules::Custom(r) => r,
+        }
+    }
+
+    pub fn institutions(&self) -> &Institutions {
+        self.institutions.as_deref().unwrap_or_else(|| Institutions::embedded())
+    }
+
+    pub fn classify(&self, msg: &SmsMessage) -> Verdict {
+        self.explain(msg).verdict
+    }
+
+    pub fn explain(&self, msg: &SmsMessage) -> Explanation {
+        let normalised = normalise(&msg.body);
+        let sender = classify_sender(&msg.sender);
+        let signature = self.institutions().check(&msg.body, &sender);
+        let (rule_hits, model, verdict) = if normalised.text.trim().is_empty() {
+            (Vec::new(), None, Verdict::empty(sender.kind))
+        } else {
+            let rule_hits = self.rules().evaluate(&RuleInput {
+                body: &msg.body,
+                normalised: &normalised,
+                sender: &sender,
+                signature: &signature,
+            });
+            let model = self.model.as_ref().map(|m| {
+                m.predict(&ModelInput {
+                    normalised: &normalised,
+                    sender_kind: sender.kind,
+                    signature: signature.signature().map(|s| s.name.as_str()),
+                })
+            });
+            let verdict = decide(
+                &Evidence { sender: &sender, signature: &signature, hits: &rule_hits, model: model.as_ref() },
+                &self.user,
+            );
+            (rule_hits, model, verdict)
+        };
+        Explanation {
+            normaliser_version: crate::normalise::NORMALISER_VERSION,
+            normalised,
+            sender,
+            signature,
+            rule_hits,
+            model,
+            model_name: self.model.as_ref().map(|m| m.name().to_string()),
+            verdict,
+        }
+    }
+}
