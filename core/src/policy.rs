@@ -1,16 +1,35 @@
 //! Step 5: policy. Combines rule hits, the model's score, the signature check and the user's own
-//! choices into one [`Verdict`]. Transactions are protected: sending an OTP or a bank alert to junk
-//! needs overwhelming evidence.
+//! choices into one [`Verdict`].
+//!
+//! Order of authority, highest first:
+//! 1. the user's own allow/block choices (explicit, always win, and say so in the reasons);
+//! 2. hard rule effects by priority — a protective rule (OTP, bank alert, …) wins ties, so a
+//!    broad block never beats it; only a block of strictly higher priority ("overwhelming"
+//!    evidence, e.g. a spoofed bank signature with a link) overrides a protect;
+//! 3. a spoofed institution signature (built-in evidence, not a rule);
+//! 4. soft evidence: rule hints and the model, combined per action;
+//! 5. consent for marketing: granted → promotion, revoked → junk, unknown → promotion (or junk in
+//!    strict mode).
+//!
+//! Transactions are protected twice: by protect rules, and because soft evidence may only send a
+//! message to junk when junk is both confident and clearly ahead of transaction; otherwise
+//! uncertain marketing/junk lands in promotion, never in junk.
 
 use std::collections::HashMap;
 
 use crate::model::ModelScore;
-use crate::rules::RuleHit;
-use crate::sender::Sender;
-use crate::signature::SignatureCheck;
-use crate::verdict::{Action, Category, Consent, Verdict};
+use crate::rules::{Effect, RuleHit};
+use crate::sender::{Sender, SenderKind};
+use crate::signature::{SenderFit, SignatureCheck};
+use crate::verdict::{Action, Category, Consent, Reason, Verdict};
+
+/// Soft junk evidence must reach this before a message goes to junk at all.
+pub const JUNK_THRESHOLD: f32 = 0.80;
+/// …and, when the message also looks like a transaction, this (overwhelming evidence).
+pub const JUNK_OVER_TRANSACTION_THRESHOLD: f32 = 0.97;
 
 /// What the user decided: per-signature consent and allow/block lists. Empty by default.
+/// Signatures are compared folded (see `normalise::fold`), senders normalised.
 #[derive(Debug, Clone, Default)]
 pub struct UserChoices {
     pub consents: HashMap<String, Consent>,
@@ -27,19 +46,506 @@ pub struct UserChoices {
 pub struct Evidence<'a> {
     pub sender: &'a Sender,
     pub signature: &'a SignatureCheck,
+    /// Sorted by the rule engine: highest priority first.
     pub hits: &'a [RuleHit],
     pub model: Option<&'a ModelScore>,
 }
 
-/// Decide.
-pub fn decide(evidence: &Evidence<'_>, _user: &UserChoices) -> Verdict {
+/// Decide where a message goes and why.
+pub fn decide(ev: &Evidence<'_>, user: &UserChoices) -> Verdict {
+    let signature = ev.signature.signature().map(|s| s.name.clone());
+    let mut d = Decision::new();
+
+    let user_choice = user_choice(ev, signature.as_deref(), user);
+    if let Some(UserChoice::Block(reason)) = &user_choice {
+        d.set(Action::Junk, Category::Other, 1.0);
+        d.reasons.push(reason.clone());
+    } else {
+        decide_from_evidence(ev, &mut d);
+    }
+
+    if d.action == Action::Promotion || d.category == Category::UnsolicitedMarketing {
+        apply_consent(signature.as_deref(), user, &mut d);
+    }
+
+    if let Some(UserChoice::Allow(reason)) = user_choice {
+        if d.action == Action::Junk {
+            // The user vouched for this sender: never hide it, but keep the evidence visible.
+            d.set(Action::Allow, Category::Personal, 1.0);
+            d.consent = None;
+        }
+        d.reasons.insert(0, reason);
+    }
+
+    describe_sender(ev, &mut d);
     Verdict {
-        action: Action::Allow,
-        category: Category::Personal,
-        score: 0.5,
-        signature: evidence.signature.signature().map(|s| s.name.clone()),
-        sender_kind: evidence.sender.kind,
-        consent: None,
-        reasons: Vec::new(),
+        action: d.action,
+        category: d.category,
+        score: d.score.clamp(0.0, 1.0),
+        signature,
+        sender_kind: ev.sender.kind,
+        consent: d.consent,
+        reasons: d.reasons,
+    }
+}
+
+struct Decision {
+    action: Action,
+    category: Category,
+    score: f32,
+    consent: Option<Consent>,
+    reasons: Vec<Reason>,
+}
+
+impl Decision {
+    fn new() -> Self {
+        Decision {
+            action: Action::Allow,
+            category: Category::Personal,
+            score: 0.5,
+            consent: None,
+            reasons: Vec::new(),
+        }
+    }
+
+    fn set(&mut self, action: Action, category: Category, score: f32) {
+        self.action = action;
+        self.category = if category.fits(action) { category } else { action.default_category() };
+        self.score = score;
+    }
+}
+
+enum UserChoice {
+    Allow(Reason),
+    Block(Reason),
+}
+
+fn user_choice(ev: &Evidence<'_>, signature: Option<&str>, user: &UserChoices) -> Option<UserChoice> {
+    let sender = ev.sender.normalised.as_str();
+    let listed = |list: &[String], key: Option<&str>| {
+        key.is_some_and(|k| !k.is_empty() && list.iter().any(|x| x == k))
+    };
+    // Block before allow: when both match, the more specific sender entry decides.
+    if listed(&user.block_senders, Some(sender)) {
+        return Some(UserChoice::Block(reason("user_block_sender")));
+    }
+    if listed(&user.allow_senders, Some(sender)) {
+        return Some(UserChoice::Allow(reason("user_allow_sender")));
+    }
+    if listed(&user.block_signatures, signature) {
+        return Some(UserChoice::Block(reason("user_block_signature")));
+    }
+    if listed(&user.allow_signatures, signature) {
+        return Some(UserChoice::Allow(reason("user_allow_signature")));
+    }
+    None
+}
+
+fn decide_from_evidence(ev: &Evidence<'_>, d: &mut Decision) {
+    let best_protect =
+        ev.hits.iter().filter(|h| matches!(h.effect, Effect::Protect { .. })).max_by_key(|h| h.priority);
+    let best_block =
+        ev.hits.iter().filter(|h| matches!(h.effect, Effect::Block { .. })).max_by_key(|h| h.priority);
+    let spoofed = ev.signature.fit == SenderFit::Spoofed;
+
+    match (best_protect, best_block) {
+        (Some(p), Some(b)) if b.priority > p.priority => {
+            block(b, d);
+            d.reasons.push(reason("block_overrides_protect"));
+            d.reasons.push(p.reason.clone());
+            return;
+        }
+        (Some(p), block_hit) => {
+            if let Effect::Protect { action, category } = p.effect {
+                d.set(action, category, 0.99);
+            }
+            d.reasons.push(p.reason.clone());
+            if let Some(b) = block_hit {
+                d.reasons.push(reason("protected_despite_block"));
+                d.reasons.push(b.reason.clone());
+            }
+            if spoofed {
+                // Kept where the user sees it, but flagged: codes from a mobile number are odd.
+                d.score = 0.7;
+                d.reasons.push(reason("signature_spoofed"));
+            }
+            return;
+        }
+        (None, Some(b)) => {
+            block(b, d);
+            if spoofed {
+                d.reasons.push(reason("signature_spoofed"));
+            }
+            return;
+        }
+        (None, None) => {}
+    }
+
+    if spoofed {
+        d.set(Action::Junk, Category::Fraud, 0.9);
+        d.reasons.push(reason("signature_spoofed"));
+        return;
+    }
+
+    soft_decision(ev, d);
+}
+
+fn block(hit: &RuleHit, d: &mut Decision) {
+    if let Effect::Block { category } = hit.effect {
+        d.set(Action::Junk, category, 0.95);
+    }
+    d.reasons.push(hit.reason.clone());
+}
+
+/// Combine rule hints and the model per action with a noisy-OR: each piece of evidence is an
+/// independent chance that the message belongs to that action.
+fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
+    const ACTIONS: [Action; 4] = [Action::Allow, Action::Transaction, Action::Promotion, Action::Junk];
+    let mut miss = [1.0f32; 4];
+    let mut best_category: [(Category, f32); 4] = ACTIONS.map(|a| (a.default_category(), 0.0));
+    let index = |a: Action| ACTIONS.iter().position(|x| *x == a);
+
+    let hints: Vec<&RuleHit> = ev.hits.iter().filter(|h| matches!(h.effect, Effect::Hint { .. })).collect();
+    for hit in &hints {
+        if let Effect::Hint { action, category, weight } = hit.effect {
+            let Some(i) = index(action) else { continue };
+            let w = if weight.is_finite() { weight.clamp(0.0, 1.0) } else { 0.0 };
+            miss[i] *= 1.0 - w;
+            if w > best_category[i].1 && category.fits(action) {
+                best_category[i] = (category, w);
+            }
+        }
+    }
+    if let Some(m) = ev.model {
+        for (i, a) in ACTIONS.iter().enumerate() {
+            let p = m.prob(*a);
+            let p = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
+            miss[i] *= 1.0 - p;
+        }
+        if let Some((category, p)) = m.category {
+            for (i, a) in ACTIONS.iter().enumerate() {
+                if category.fits(*a) && category != Category::Other && p > best_category[i].1 {
+                    best_category[i] = (category, p);
+                }
+            }
+        }
+    }
+    let score: [f32; 4] = miss.map(|m| 1.0 - m);
+    let any_evidence = !hints.is_empty() || ev.model.is_some();
+
+    if !any_evidence {
+        default_without_evidence(ev, d);
+        return;
+    }
+
+    // The strongest action; ties go to the more protective (earlier) action.
+    let mut top = 0;
+    for i in 1..4 {
+        if score[i] > score[top] {
+            top = i;
+        }
+    }
+    let (junk, transaction) = (score[3], score[1]);
+    let junk_bar = if transaction >= 0.5 { JUNK_OVER_TRANSACTION_THRESHOLD } else { JUNK_THRESHOLD };
+    if ACTIONS[top] == Action::Junk && junk < junk_bar {
+        // Not sure enough to hide it: uncertain junk lands in promotion, a visible folder.
+        let s = score[2].max(junk);
+        d.set(Action::Promotion, best_category[2].0, s);
+        d.reasons.push(reason("uncertain_junk_to_promotion"));
+    } else if score[top] <= 0.0 {
+        default_without_evidence(ev, d);
+        return;
+    } else {
+        d.set(ACTIONS[top], best_category[top].0, score[top]);
+    }
+    for hit in hints {
+        d.reasons.push(hit.reason.clone());
+    }
+    if let Some(m) = ev.model {
+        let (a, p) = m.top();
+        d.reasons.push(Reason::new(
+            "model_score",
+            format!("模型判断：{}（{:.0}%）", action_zh(a), p * 100.0),
+            format!("Model: {a} ({:.0}%)", p * 100.0),
+        ));
+    }
+}
+
+/// Nothing matched and there is no model: a signed message from a business number is a
+/// notification we could not classify (shown, not hidden); anything else is treated as personal.
+fn default_without_evidence(ev: &Evidence<'_>, d: &mut Decision) {
+    let business_sender =
+        matches!(ev.sender.kind, SenderKind::Port106 | SenderKind::Service | SenderKind::Carrier);
+    if ev.signature.signature().is_some() || business_sender {
+        d.set(Action::Transaction, Category::Other, 0.5);
+        d.reasons.push(reason("no_evidence_business"));
+    } else {
+        d.set(Action::Allow, Category::Personal, 0.5);
+        d.reasons.push(reason("no_evidence_personal"));
+    }
+}
+
+fn apply_consent(signature: Option<&str>, user: &UserChoices, d: &mut Decision) {
+    let consent = signature.and_then(|s| user.consents.get(s).copied()).unwrap_or(Consent::Unknown);
+    d.consent = Some(consent);
+    if d.action == Action::Junk {
+        // Already junk (unsolicited marketing by rule); consent only annotates it.
+        return;
+    }
+    match consent {
+        Consent::Granted => d.reasons.push(reason("consent_granted")),
+        Consent::Revoked => {
+            d.set(Action::Junk, Category::UnsolicitedMarketing, d.score.max(0.9));
+            d.reasons.insert(0, reason("consent_revoked"));
+        }
+        Consent::Unknown if user.strict => {
+            d.set(Action::Junk, Category::UnsolicitedMarketing, d.score);
+            d.reasons.insert(0, reason("consent_unknown_strict"));
+        }
+        Consent::Unknown => d.reasons.push(reason("consent_unknown")),
+    }
+}
+
+fn describe_sender(ev: &Evidence<'_>, d: &mut Decision) {
+    if ev.signature.fit == SenderFit::Expected {
+        d.reasons.push(reason("sender_expected"));
+    }
+    if d.reasons.is_empty() {
+        d.reasons.push(reason("no_evidence_personal"));
+    }
+}
+
+fn action_zh(a: Action) -> &'static str {
+    match a {
+        Action::None => "无",
+        Action::Allow => "正常短信",
+        Action::Transaction => "通知类短信",
+        Action::Promotion => "推广短信",
+        Action::Junk => "垃圾短信",
+    }
+}
+
+/// The policy's own reason codes, with their texts. Codes are stable API.
+pub const POLICY_REASONS: &[(&str, &str, &str)] = &[
+    ("user_block_sender", "你已屏蔽此号码", "You blocked this sender"),
+    ("user_allow_sender", "你已信任此号码", "You trust this sender"),
+    ("user_block_signature", "你已屏蔽此签名", "You blocked this signature"),
+    ("user_allow_signature", "你已信任此签名", "You trust this signature"),
+    (
+        "block_overrides_protect",
+        "有压倒性的诈骗证据，覆盖了通知类保护",
+        "Overwhelming fraud evidence overrides the transaction protection",
+    ),
+    (
+        "protected_despite_block",
+        "通知类短信受保护，未因下列规则拦截",
+        "Protected as a transaction despite the following block rule",
+    ),
+    (
+        "signature_spoofed",
+        "机构签名来自个人手机号或境外号码，疑似冒充",
+        "An institution's signature sent from a personal or foreign number: likely spoofed",
+    ),
+    ("sender_expected", "发送号码与签名机构相符", "The sender number is one this institution uses"),
+    (
+        "uncertain_junk_to_promotion",
+        "疑似垃圾短信但证据不足，放入推广",
+        "Looks like junk but the evidence is not strong enough: moved to promotions",
+    ),
+    (
+        "no_evidence_business",
+        "来自企业号码或带签名，未识别出类型",
+        "From a business number or signed, but of no recognised kind",
+    ),
+    ("no_evidence_personal", "未发现营销或诈骗特征", "No sign of marketing or fraud"),
+    ("consent_granted", "你已同意接收此签名的营销短信", "You agreed to marketing from this signature"),
+    (
+        "consent_revoked",
+        "你已撤回对此签名的同意（或已退订），属于未经同意的营销",
+        "You revoked consent (or unsubscribed): unsolicited marketing",
+    ),
+    (
+        "consent_unknown_strict",
+        "严格模式：未记录同意的营销短信视为骚扰",
+        "Strict mode: marketing without recorded consent is treated as junk",
+    ),
+    (
+        "consent_unknown",
+        "未记录你是否同意接收此签名的营销短信，可举报",
+        "No consent recorded for marketing from this signature: reportable",
+    ),
+];
+
+fn reason(code: &str) -> Reason {
+    match POLICY_REASONS.iter().find(|(c, _, _)| *c == code) {
+        Some((c, zh, en)) => Reason::new(*c, *zh, *en),
+        None => Reason::new(code, code, code),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::{Placement, Signature, SignatureScan};
+
+    fn sender(kind: SenderKind) -> Sender {
+        Sender { normalised: "10690000".into(), kind }
+    }
+
+    fn signed(name: &str, fit: SenderFit) -> SignatureCheck {
+        SignatureCheck {
+            scan: SignatureScan::Valid {
+                signature: Signature { name: name.into(), placement: Placement::Leading },
+            },
+            institution: None,
+            fit,
+        }
+    }
+
+    fn unsigned() -> SignatureCheck {
+        SignatureCheck { scan: SignatureScan::None, institution: None, fit: SenderFit::NotApplicable }
+    }
+
+    fn hit(rule: &str, effect: Effect, priority: i32) -> RuleHit {
+        RuleHit { rule: rule.into(), effect, priority, reason: Reason::new(rule, rule, rule) }
+    }
+
+    fn protect_otp(priority: i32) -> RuleHit {
+        hit("otp", Effect::Protect { action: Action::Transaction, category: Category::Otp }, priority)
+    }
+
+    fn block(category: Category, priority: i32) -> RuleHit {
+        hit("block", Effect::Block { category }, priority)
+    }
+
+    fn hint(action: Action, category: Category, weight: f32) -> RuleHit {
+        hit("hint", Effect::Hint { action, category, weight }, 0)
+    }
+
+    fn run(kind: SenderKind, sig: &SignatureCheck, hits: &[RuleHit], user: &UserChoices) -> Verdict {
+        let s = sender(kind);
+        decide(&Evidence { sender: &s, signature: sig, hits, model: None }, user)
+    }
+
+    #[test]
+    fn every_policy_reason_code_is_unique_and_known() {
+        for (i, (code, zh, en)) in POLICY_REASONS.iter().enumerate() {
+            assert!(!zh.is_empty() && !en.is_empty());
+            assert!(POLICY_REASONS[i + 1..].iter().all(|(c, _, _)| c != code), "{code} twice");
+            assert_eq!(reason(code).en, *en);
+        }
+    }
+
+    #[test]
+    fn broad_block_never_beats_protect_of_equal_or_higher_priority() {
+        for p in [50, 100] {
+            let hits = [protect_otp(100), block(Category::Fraud, p)];
+            let v = run(SenderKind::Port106, &unsigned(), &hits, &UserChoices::default());
+            assert_eq!((v.action, v.category), (Action::Transaction, Category::Otp));
+            assert!(v.reason_codes().any(|c| c == "protected_despite_block"));
+        }
+    }
+
+    #[test]
+    fn overwhelming_block_overrides_protect() {
+        let hits = [block(Category::Phishing, 200), protect_otp(100)];
+        let v = run(SenderKind::Mobile, &unsigned(), &hits, &UserChoices::default());
+        assert_eq!((v.action, v.category), (Action::Junk, Category::Phishing));
+        assert_eq!(v.reasons[0].code, "block");
+        assert!(v.reason_codes().any(|c| c == "block_overrides_protect"));
+    }
+
+    #[test]
+    fn spoofed_signature_alone_is_fraud_but_does_not_hide_a_protected_code() {
+        let sig = signed("某某银行", SenderFit::Spoofed);
+        let v = run(SenderKind::Mobile, &sig, &[], &UserChoices::default());
+        assert_eq!((v.action, v.category), (Action::Junk, Category::Fraud));
+        let v = run(SenderKind::Mobile, &sig, &[protect_otp(100)], &UserChoices::default());
+        assert_eq!(v.action, Action::Transaction);
+        assert!(v.reason_codes().any(|c| c == "signature_spoofed"));
+        assert!(v.score < 0.99);
+    }
+
+    #[test]
+    fn weak_junk_evidence_lands_in_promotion_not_junk() {
+        let hits = [hint(Action::Junk, Category::Fraud, 0.6)];
+        let v = run(SenderKind::Mobile, &unsigned(), &hits, &UserChoices::default());
+        assert_eq!(v.action, Action::Promotion);
+        assert!(v.reason_codes().any(|c| c == "uncertain_junk_to_promotion"));
+        let hits = [hint(Action::Junk, Category::Gambling, 0.6), hint(Action::Junk, Category::Gambling, 0.6)];
+        let v = run(SenderKind::Mobile, &unsigned(), &hits, &UserChoices::default());
+        assert_eq!((v.action, v.category), (Action::Junk, Category::Gambling));
+    }
+
+    #[test]
+    fn junk_over_a_transaction_needs_overwhelming_soft_evidence() {
+        let hits =
+            [hint(Action::Transaction, Category::Finance, 0.6), hint(Action::Junk, Category::Fraud, 0.9)];
+        let v = run(SenderKind::Port106, &unsigned(), &hits, &UserChoices::default());
+        assert_ne!(v.action, Action::Junk);
+    }
+
+    #[test]
+    fn marketing_consent_decides_between_promotion_and_junk() {
+        let sig = signed("某商城", SenderFit::NotApplicable);
+        let hits = [hint(Action::Promotion, Category::Offers, 0.8)];
+        let mut user = UserChoices::default();
+        let v = run(SenderKind::Port106, &sig, &hits, &user);
+        assert_eq!((v.action, v.consent), (Action::Promotion, Some(Consent::Unknown)));
+        assert_eq!(v.category, Category::Offers);
+
+        user.consents.insert("某商城".into(), Consent::Revoked);
+        let v = run(SenderKind::Port106, &sig, &hits, &user);
+        assert_eq!((v.action, v.category), (Action::Junk, Category::UnsolicitedMarketing));
+        assert_eq!(v.reasons[0].code, "consent_revoked");
+
+        user.consents.insert("某商城".into(), Consent::Granted);
+        let v = run(SenderKind::Port106, &sig, &hits, &user);
+        assert_eq!((v.action, v.consent), (Action::Promotion, Some(Consent::Granted)));
+
+        let strict = UserChoices { strict: true, ..UserChoices::default() };
+        let v = run(SenderKind::Port106, &sig, &hits, &strict);
+        assert_eq!((v.action, v.category), (Action::Junk, Category::UnsolicitedMarketing));
+    }
+
+    #[test]
+    fn user_choices_come_first() {
+        let sig = signed("某商城", SenderFit::NotApplicable);
+        let user = UserChoices { block_signatures: vec!["某商城".into()], ..UserChoices::default() };
+        let v = run(SenderKind::Port106, &sig, &[protect_otp(100)], &user);
+        assert_eq!(v.action, Action::Junk);
+        assert_eq!(v.reasons[0].code, "user_block_signature");
+
+        let user = UserChoices { allow_senders: vec!["10690000".into()], ..UserChoices::default() };
+        let v = run(SenderKind::Port106, &sig, &[block(Category::Gambling, 50)], &user);
+        assert_eq!(v.action, Action::Allow);
+        assert_eq!(v.reasons[0].code, "user_allow_sender");
+    }
+
+    #[test]
+    fn no_evidence_defaults_by_sender() {
+        let v = run(SenderKind::Mobile, &unsigned(), &[], &UserChoices::default());
+        assert_eq!((v.action, v.category), (Action::Allow, Category::Personal));
+        let v = run(SenderKind::Port106, &unsigned(), &[], &UserChoices::default());
+        assert_eq!((v.action, v.category), (Action::Transaction, Category::Other));
+        assert!(!v.reasons.is_empty());
+    }
+
+    #[test]
+    fn model_alone_is_used_and_explained() {
+        let s = sender(SenderKind::Mobile);
+        let m = ModelScore {
+            allow: 0.05,
+            transaction: 0.05,
+            promotion: 0.02,
+            junk: 0.88,
+            category: Some((Category::Gambling, 0.7)),
+        };
+        let v = decide(
+            &Evidence { sender: &s, signature: &unsigned(), hits: &[], model: Some(&m) },
+            &UserChoices::default(),
+        );
+        assert_eq!((v.action, v.category), (Action::Junk, Category::Gambling));
+        assert!(v.reason_codes().any(|c| c == "model_score"));
     }
 }

@@ -29,10 +29,14 @@ pub struct Signature {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum SignatureScan {
     None,
-    Valid { signature: Signature },
+    Valid {
+        signature: Signature,
+    },
     /// Brackets in signature position whose content is not a valid signature (too short or long,
     /// digits only, …). The reason is a short description, never the content.
-    Invalid { problem: String },
+    Invalid {
+        problem: String,
+    },
 }
 
 /// Kind of institution a signature belongs to.

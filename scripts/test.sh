@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The project's one test command (README): installs what a fresh machine lacks, then runs every
+# test suite the project has. Each suite prints its own summary; this script ends with one line
+# `N passed, N failed` over the suites.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+failed_names=()
+
+suite() {
+    local name=$1
+    shift
+    echo "=== suite: $name"
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        failed_names+=("$name")
+    fi
+}
+
+need() {
+    command -v "$1" >/dev/null 2>&1 || { echo "missing required tool: $1 ($2)" >&2; exit 2; }
+}
+
+need cargo "install Rust with rustup"
+
+# Rust: unit, vector, property and CLI integration tests of the whole workspace.
+suite rust cargo test --workspace --locked
+
+# Python: the training pipeline's tests (the script makes its own venv).
+if [ -x models/run_tests.sh ]; then
+    suite python models/run_tests.sh
+fi
+
+echo
+if [ "$failed" -gt 0 ]; then
+    echo "failed suites: ${failed_names[*]}"
+fi
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
