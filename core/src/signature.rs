@@ -286,7 +286,12 @@ fn is_trailing_punctuation(c: char) -> bool {
 /// Lookup key for a signature name or alias: folded, whitespace and zero-width removed, so that
 /// `工 商 银 行` and `工商银行` meet.
 pub(crate) fn key(name: &str) -> String {
-    fold(name).chars().filter(|c| !is_padding(*c)).collect()
+    key_of_folded(&fold(name))
+}
+
+/// [`key`] of a name that is already folded (a scanned signature): folding is the costly part.
+fn key_of_folded(folded: &str) -> String {
+    folded.chars().filter(|c| !is_padding(*c)).collect()
 }
 
 /// One sender pattern of the table.
@@ -313,9 +318,10 @@ pub struct Institutions {
     entries: Vec<Entry>,
     /// Folded alias (the name included) → entry index.
     by_alias: std::collections::HashMap<String, usize>,
-    /// Aliases of at least [`CONTAINED_ALIAS_CHARS`] characters, longest first, for signatures
-    /// that add to a known name (`中国工商银行信用卡`).
-    long_aliases: Vec<(String, usize)>,
+    /// Aliases of at least [`CONTAINED_ALIAS_CHARS`] characters, for signatures that add to a
+    /// known name (`中国工商银行信用卡`). Keyed by first character, each list longest first, so a
+    /// lookup costs one probe per character of the (≤ 16-character) name.
+    long_aliases: std::collections::HashMap<char, Vec<(String, usize)>>,
 }
 
 /// An alias this long is specific enough to be recognised inside a longer signature.
@@ -364,15 +370,28 @@ impl Institutions {
     /// The institution a signature name belongs to: an exact name/alias match (after folding and
     /// removing whitespace), else the longest alias of at least 4 characters contained in it.
     pub fn lookup(&self, signature_name: &str) -> Option<&Institution> {
-        self.find(signature_name).map(|i| &self.entries[i].institution)
+        self.find(&key(signature_name)).map(|i| &self.entries[i].institution)
     }
 
-    fn find(&self, signature_name: &str) -> Option<usize> {
-        let k = key(signature_name);
-        if let Some(&i) = self.by_alias.get(&k) {
+    /// Entry for a lookup key (see [`key`]).
+    fn find(&self, k: &str) -> Option<usize> {
+        if let Some(&i) = self.by_alias.get(k) {
             return Some(i);
         }
-        self.long_aliases.iter().find(|(alias, _)| k.contains(alias.as_str())).map(|&(_, i)| i)
+        // Longest contained alias; on a tie the one starting first.
+        let mut best: Option<(usize, usize)> = None; // (alias length in bytes, entry)
+        for (pos, c) in k.char_indices() {
+            let Some(list) = self.long_aliases.get(&c) else { continue };
+            let rest = &k[pos..];
+            if let Some((alias, i)) =
+                list.iter().find(|(alias, _)| rest.starts_with(alias.as_str()))
+            {
+                if best.is_none_or(|(len, _)| alias.len() > len) {
+                    best = Some((alias.len(), *i));
+                }
+            }
+        }
+        best.map(|(_, i)| i)
     }
 
     /// How `sender` fits the institution at `index`.
@@ -429,7 +448,7 @@ impl Institutions {
     pub fn check(&self, body: &str, sender: &Sender) -> SignatureCheck {
         let scan = scan(body);
         let found = match &scan {
-            SignatureScan::Valid { signature } => self.find(&signature.name),
+            SignatureScan::Valid { signature } => self.find(&key_of_folded(&signature.name)),
             _ => None,
         };
         match found {
@@ -444,3 +463,119 @@ impl Institutions {
 }
 
 const EMBEDDED_TABLE: &str = include_str!("../data/institutions.tsv");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sender::classify_sender;
+    use proptest::prelude::*;
+
+    fn problem(body: &str) -> Option<String> {
+        match scan(body) {
+            SignatureScan::Invalid { problem } => Some(problem),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn closing_bracket_is_only_searched_near_the_start() {
+        // A closer far away would make a huge "signature"; the window keeps the work bounded.
+        let body = format!("【{}】", "甲".repeat(200_000));
+        assert_eq!(problem(&body).as_deref(), Some("no closing bracket"));
+        let body = format!("【{}】尾", "甲".repeat(40));
+        assert_eq!(problem(&body).as_deref(), Some("too long (over 16 characters)"));
+    }
+
+    #[test]
+    fn trailing_opener_is_only_searched_near_the_end() {
+        let body = format!("【{}】", "甲".repeat(100));
+        // Leading form decides here: too long for the window.
+        assert!(problem(&body).is_some());
+        let body = format!("前文【{}】", "乙".repeat(100));
+        assert_eq!(scan(&body), SignatureScan::None);
+    }
+
+    #[test]
+    fn leading_signature_wins_over_trailing() {
+        let s = scan("【甲乙科技】正文【丙丁商城】");
+        let name = match s {
+            SignatureScan::Valid { signature } => (signature.name, signature.placement),
+            other => panic!("unexpected {other:?}"),
+        };
+        assert_eq!(name, ("甲乙科技".to_string(), Placement::Leading));
+    }
+
+    #[test]
+    fn kind_pattern_overrides_the_spoof_rule() {
+        let t = Institutions::parse(
+            "name\tkind\taliases\tsenders\n甲乙小店\tother\t\tkind:mobile\n丙丁小店\tother\t\t\n",
+            "t.tsv",
+        );
+        let t = match t {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        };
+        let mobile = classify_sender("13800000000");
+        assert_eq!(t.check("【甲乙小店】到店有礼", &mobile).fit, SenderFit::Plausible);
+        assert_eq!(t.check("【丙丁小店】到店有礼", &mobile).fit, SenderFit::Spoofed);
+    }
+
+    #[test]
+    fn short_aliases_are_not_matched_inside_longer_names() {
+        // 工行 (2 characters) is too generic to be recognised inside another signature.
+        assert!(Institutions::embedded().lookup("工行").is_some());
+        assert!(Institutions::embedded().lookup("化工行业协会").is_none());
+    }
+
+    #[test]
+    fn longest_contained_alias_wins_across_institutions() {
+        // 中国邮政 (courier) is also inside 中国邮政储蓄银行 (bank): the longer alias is more specific.
+        let t = Institutions::embedded();
+        let name = |s: &str| t.lookup(s).map(|i| i.name.clone());
+        assert_eq!(name("中国邮政储蓄银行信用卡").as_deref(), Some("中国邮政储蓄银行"));
+        assert_eq!(name("中国邮政速递物流").as_deref(), Some("中国邮政"));
+        assert_eq!(name("某地中国邮政揽投部").as_deref(), Some("中国邮政"));
+    }
+
+    #[test]
+    fn port_suffix_needs_the_whole_service_number() {
+        let t = Institutions::embedded();
+        let body = "【工商银行】您的验证码为000000。";
+        let fit = |s: &str| t.check(body, &classify_sender(s)).fit;
+        assert_eq!(fit("1069095588"), SenderFit::Expected);
+        assert_eq!(fit("1069095589"), SenderFit::Plausible);
+    }
+
+    proptest! {
+        #[test]
+        fn scan_and_check_never_panic(body in any::<String>(), sender in any::<String>()) {
+            let check = Institutions::embedded().check(&body, &classify_sender(&sender));
+            if let SignatureScan::Valid { signature } = &check.scan {
+                prop_assert!(NAME_CHARS.contains(&signature.name.chars().count()));
+            }
+            if check.institution.is_none() {
+                prop_assert_eq!(check.fit, SenderFit::NotApplicable);
+            }
+        }
+
+        #[test]
+        fn bracketed_bodies_never_panic(body in "[【】\\[\\]［］〖〗 \u{200b}a1.甲]{0,80}") {
+            let _ = scan(&body);
+        }
+
+        #[test]
+        fn problems_never_quote_the_content(content in "[a-z甲乙丙]{3,30}") {
+            if let Some(p) = problem(&format!("【{content}"))
+                .or_else(|| problem(&format!("【{content}{content}】")))
+            {
+                prop_assert!(!p.contains(content.as_str()));
+            }
+        }
+
+        #[test]
+        fn empty_or_hidden_sender_is_never_spoofed(body in ".{0,40}", blank in "[ \u{200b}]{0,3}") {
+            let check = Institutions::embedded().check(&format!("【工商银行】{body}"), &classify_sender(&blank));
+            prop_assert_ne!(check.fit, SenderFit::Spoofed);
+        }
+    }
+}

@@ -86,7 +86,9 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Institutions, DataError>
                 }
                 None => {
                     if chars >= CONTAINED_ALIAS_CHARS {
-                        table.long_aliases.push((k.clone(), index));
+                        if let Some(first) = k.chars().next() {
+                            table.long_aliases.entry(first).or_default().push((k.clone(), index));
+                        }
                     }
                     table.by_alias.insert(k, index);
                 }
@@ -105,7 +107,9 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Institutions, DataError>
         return Err(DataError::new(origin, "empty table: no header line"));
     }
     // Longest first so that the most specific alias wins; stable, so ties keep table order.
-    table.long_aliases.sort_by_key(|(alias, _)| std::cmp::Reverse(alias.chars().count()));
+    for list in table.long_aliases.values_mut() {
+        list.sort_by_key(|(alias, _)| std::cmp::Reverse(alias.len()));
+    }
     // Keep the index small for the phone.
     table.by_alias.shrink_to_fit();
     Ok(table)
