@@ -236,10 +236,7 @@ fn is_zero_width(c: char) -> bool {
 fn is_separator(c: char) -> bool {
     c.is_whitespace()
         || is_zero_width(c)
-        || matches!(
-            c,
-            '-' | '‐' | '‑' | '‒' | '–' | '—' | '－' | '.' | '．' | '·' | '(' | ')' | '（' | '）'
-        )
+        || matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '－' | '.' | '．' | '·' | '(' | ')' | '（' | '）')
 }
 
 /// Full-width digits and plus sign to ASCII.

@@ -226,8 +226,7 @@ fn validate(content: &str, placement: Placement) -> SignatureScan {
         return invalid("nested brackets");
     }
     let folded = fold(content);
-    let name: String =
-        folded.trim_matches(is_padding).chars().filter(|c| !is_zero_width(*c)).collect();
+    let name: String = folded.trim_matches(is_padding).chars().filter(|c| !is_zero_width(*c)).collect();
     let len = name.chars().count();
     if len == 0 {
         return invalid("empty");
@@ -277,10 +276,7 @@ fn is_bracket(c: char) -> bool {
 /// Punctuation that may follow a trailing signature (`…【铁路客服】。`). Brackets are excluded.
 fn is_trailing_punctuation(c: char) -> bool {
     (c.is_ascii_punctuation() && c != ']' && c != '[')
-        || matches!(
-            c,
-            '。' | '，' | '！' | '？' | '；' | '：' | '…' | '～' | '、' | '·' | '”' | '’'
-        )
+        || matches!(c, '。' | '，' | '！' | '？' | '；' | '：' | '…' | '～' | '、' | '·' | '”' | '’')
 }
 
 /// Lookup key for a signature name or alias: folded, whitespace and zero-width removed, so that
@@ -383,9 +379,7 @@ impl Institutions {
         for (pos, c) in k.char_indices() {
             let Some(list) = self.long_aliases.get(&c) else { continue };
             let rest = &k[pos..];
-            if let Some((alias, i)) =
-                list.iter().find(|(alias, _)| rest.starts_with(alias.as_str()))
-            {
+            if let Some((alias, i)) = list.iter().find(|(alias, _)| rest.starts_with(alias.as_str())) {
                 if best.is_none_or(|(len, _)| alias.len() > len) {
                     best = Some((alias.len(), *i));
                 }
@@ -437,9 +431,7 @@ impl Institutions {
         }
         match sender.kind {
             SenderKind::Mobile | SenderKind::International => SenderFit::Spoofed,
-            SenderKind::Landline if entry.institution.kind.landline_is_spoof() => {
-                SenderFit::Spoofed
-            }
+            SenderKind::Landline if entry.institution.kind.landline_is_spoof() => SenderFit::Spoofed,
             _ => SenderFit::Plausible,
         }
     }

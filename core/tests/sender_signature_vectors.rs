@@ -5,8 +5,7 @@ use serde::Deserialize;
 use smsguard_core::sender::{classify_sender, SenderKind};
 use smsguard_core::signature::{Institutions, Placement, SignatureScan};
 
-const SENDER_VECTORS: &str =
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/sender.jsonl"));
+const SENDER_VECTORS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/sender.jsonl"));
 const SIGNATURE_VECTORS: &str =
     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/signature.jsonl"));
 
@@ -31,11 +30,7 @@ struct SignatureVector {
 }
 
 /// Parse every line; a malformed vector is itself a failure.
-fn load<T: for<'de> Deserialize<'de>>(
-    text: &str,
-    file: &str,
-    failures: &mut Vec<String>,
-) -> Vec<T> {
+fn load<T: for<'de> Deserialize<'de>>(text: &str, file: &str, failures: &mut Vec<String>) -> Vec<T> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         match serde_json::from_str(line) {
@@ -47,12 +42,7 @@ fn load<T: for<'de> Deserialize<'de>>(
 }
 
 fn report(failures: &[String], total: usize) {
-    assert!(
-        failures.is_empty(),
-        "{} of {total} vectors failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {total} vectors failed:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -107,13 +97,8 @@ fn signature_vectors() {
                 ("valid", Some(signature.name.as_str()), Some(p))
             }
         };
-        let got = (
-            scan,
-            name,
-            placement,
-            check.institution.as_ref().map(|i| i.name.as_str()),
-            check.fit.as_str(),
-        );
+        let got =
+            (scan, name, placement, check.institution.as_ref().map(|i| i.name.as_str()), check.fit.as_str());
         let want = (
             v.scan.as_str(),
             v.name.as_deref(),
@@ -140,9 +125,7 @@ fn embedded_table_parses_and_covers_the_kinds() {
     };
     assert!(table.len() >= 40, "only {} institutions", table.len());
     assert_eq!(Institutions::embedded().len(), table.len());
-    for kind in
-        ["bank", "payment", "carrier", "railway", "airline", "government", "ecommerce", "courier"]
-    {
+    for kind in ["bank", "payment", "carrier", "railway", "airline", "government", "ecommerce", "courier"] {
         assert!(table.iter().any(|i| i.kind.as_str() == kind), "no institution of kind {kind}");
     }
 }

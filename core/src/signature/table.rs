@@ -1,8 +1,7 @@
 //! Parser of the `institutions.tsv` format (see [`Institutions::parse`]).
 
 use super::{
-    key, Entry, Institution, InstitutionKind, Institutions, SenderPattern, CONTAINED_ALIAS_CHARS,
-    NAME_CHARS,
+    key, Entry, Institution, InstitutionKind, Institutions, SenderPattern, CONTAINED_ALIAS_CHARS, NAME_CHARS,
 };
 use crate::error::DataError;
 use crate::sender::SenderKind;
@@ -47,10 +46,7 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Institutions, DataError>
         let item = if name.is_empty() { None } else { Some(name) };
         if columns.len() != HEADER.len() {
             let problem = if columns.len() < HEADER.len() {
-                format!(
-                    "missing column `{}` (expected 4 tab-separated columns)",
-                    HEADER[columns.len()]
-                )
+                format!("missing column `{}` (expected 4 tab-separated columns)", HEADER[columns.len()])
             } else {
                 format!("{} columns, expected 4 tab-separated columns", columns.len())
             };
@@ -79,10 +75,7 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Institutions, DataError>
                 Some(&other) if other == index => {} // repeated within the line: harmless
                 Some(&other) => {
                     let owner = &table.entries[other].institution.name;
-                    return Err(err(
-                        item,
-                        format!("duplicate alias `{alias}`, already used by `{owner}`"),
-                    ));
+                    return Err(err(item, format!("duplicate alias `{alias}`, already used by `{owner}`")));
                 }
                 None => {
                     if chars >= CONTAINED_ALIAS_CHARS {
@@ -99,9 +92,7 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Institutions, DataError>
             .into_iter()
             .map(|p| pattern(p).map_err(|m| err(item, m)))
             .collect::<Result<Vec<_>, _>>()?;
-        table
-            .entries
-            .push(Entry { institution: Institution { name: name.to_string(), kind }, senders });
+        table.entries.push(Entry { institution: Institution { name: name.to_string(), kind }, senders });
     }
     if !seen_header {
         return Err(DataError::new(origin, "empty table: no header line"));
@@ -124,15 +115,7 @@ fn list(column: &str) -> Result<Vec<&str>, String> {
         .split(',')
         .map(str::trim)
         .enumerate()
-        .map(
-            |(i, item)| {
-                if item.is_empty() {
-                    Err(format!("empty item #{}", i + 1))
-                } else {
-                    Ok(item)
-                }
-            },
-        )
+        .map(|(i, item)| if item.is_empty() { Err(format!("empty item #{}", i + 1)) } else { Ok(item) })
         .collect()
 }
 
@@ -146,10 +129,7 @@ fn pattern(p: &str) -> Result<SenderPattern, String> {
         Some(d) => (d, true),
         None => (p, false),
     };
-    if digits.is_empty()
-        || digits.len() > MAX_PATTERN_DIGITS
-        || !digits.bytes().all(|b| b.is_ascii_digit())
-    {
+    if digits.is_empty() || digits.len() > MAX_PATTERN_DIGITS || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!(
             "bad sender pattern `{p}`: expected digits (`95588`), a digit prefix (`1069*`) or `kind:<sender kind>`"
         ));
@@ -194,14 +174,10 @@ mod tests {
 
     #[test]
     fn duplicate_alias_across_institutions_names_both() {
-        let e =
-            parse_err("甲乙银行\tbank\t甲乙\t95000\n# comment\n\n甲乙快递\tcourier\t甲乙\t95001\n");
+        let e = parse_err("甲乙银行\tbank\t甲乙\t95000\n# comment\n\n甲乙快递\tcourier\t甲乙\t95001\n");
         assert_eq!(e.line, Some(5));
         assert_eq!(e.item.as_deref(), Some("甲乙快递"));
-        assert!(
-            e.message.contains("duplicate alias `甲乙`") && e.message.contains("甲乙银行"),
-            "{e}"
-        );
+        assert!(e.message.contains("duplicate alias `甲乙`") && e.message.contains("甲乙银行"), "{e}");
     }
 
     #[test]
