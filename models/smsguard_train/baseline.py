@@ -7,7 +7,7 @@ Models (trained on train.jsonl, evaluated on valid, test_family, notify):
 * 4-way action (rows with a usable action target: taxonomy.train_action).
 Traps (binary, evaluated on notify; the headline is the share of notify *transaction* rows sent to
 spam): trained on the 80万 family alone (uncapped) and on all open corpora (every family except
-notify, uncapped), from pool.jsonl.
+notify, uncapped), from pool.jsonl; each with our normalise() and without it (*_raw).
 Results go to models/work/baseline.json and stdout (numbers only, never text).
 
 normalise() is the baseline's own text normalisation, applied identically to every corpus at
@@ -24,6 +24,7 @@ import sys
 import time
 import unicodedata
 from pathlib import Path
+from typing import Callable
 
 from .metrics import binary_to_action, evaluate, format_report
 from .prepare import read_jsonl
@@ -56,8 +57,17 @@ def normalise(text: str, masking: str = "raw") -> str:
     return _SPACE.sub(" ", t).strip()
 
 
-def _texts(recs: list[dict]) -> list[str]:
-    return [normalise(r["text"], r.get("masking", "raw")) for r in recs]
+def lower_only(text: str, masking: str = "raw") -> str:
+    """No masking unification: how a naive baseline sees the corpora (used by the *_raw traps)."""
+    del masking
+    return text.lower()
+
+
+Norm = Callable[[str, str], str]
+
+
+def _texts(recs: list[dict], norm: Norm = normalise) -> list[str]:
+    return [norm(r["text"], r.get("masking", "raw")) for r in recs]
 
 
 def _fit(texts: list[str], labels: list[str]):
@@ -75,8 +85,8 @@ def _fit(texts: list[str], labels: list[str]):
     return model
 
 
-def train_binary(recs: list[dict]):
-    return _fit(_texts(recs), ["spam" if is_spam(r["action"]) else "ham" for r in recs])
+def train_binary(recs: list[dict], norm: Norm = normalise):
+    return _fit(_texts(recs, norm), ["spam" if is_spam(r["action"]) else "ham" for r in recs])
 
 
 def train_action4(recs: list[dict]):
@@ -85,10 +95,10 @@ def train_action4(recs: list[dict]):
     return _fit(_texts([r for r, _ in use]), [a for _, a in use])
 
 
-def predict_actions(model, recs: list[dict], binary: bool) -> list[str]:
+def predict_actions(model, recs: list[dict], binary: bool, norm: Norm = normalise) -> list[str]:
     if not recs:
         return []
-    pred = model.predict(_texts(recs))
+    pred = model.predict(_texts(recs, norm))
     if binary:
         return [binary_to_action(p == "spam") for p in pred]
     return [str(p) for p in pred]
@@ -104,10 +114,10 @@ def eval_sets(work: Path) -> dict[str, list[dict]]:
     }
 
 
-def notify_transaction_to_spam(model, notify: list[dict]) -> dict:
+def notify_transaction_to_spam(model, notify: list[dict], norm: Norm = normalise) -> dict:
     """The trap number: share of notify transaction rows a binary model calls spam."""
     tx = [r for r in notify if r["action"] == "transaction"]
-    pred = predict_actions(model, tx, binary=True)
+    pred = predict_actions(model, tx, binary=True, norm=norm)
     n_spam = sum(1 for p in pred if p != "allow")
     return {"n": len(tx), "to_spam": n_spam / len(tx) if tx else None}
 
@@ -131,16 +141,21 @@ def run(work: Path, *, traps: bool = True) -> dict:
         out["models"][kind] = res
     if traps:
         pool = read_jsonl(work / "pool.jsonl")
-        for name, keep in (("sms80w_only", lambda r: r["family"] == "sms80w"),
-                           ("all_open_corpora", lambda r: r["family"] != "notify")):
+        # *_raw: the same without masking unification (digits vs 80万 "x" vs FBS placeholders),
+        # i.e. what a naive pipeline measures.
+        for name, keep, norm in (
+                ("sms80w_only", lambda r: r["family"] == "sms80w", normalise),
+                ("all_open_corpora", lambda r: r["family"] != "notify", normalise),
+                ("sms80w_only_raw", lambda r: r["family"] == "sms80w", lower_only),
+                ("all_open_corpora_raw", lambda r: r["family"] != "notify", lower_only)):
             recs = [r for r in pool if keep(r)]
-            model = train_binary(recs)
+            model = train_binary(recs, norm)
             ev = evaluate([eval_action(r) for r in sets["notify"]],
-                          predict_actions(model, sets["notify"], binary=True))
+                          predict_actions(model, sets["notify"], binary=True, norm=norm))
             out["traps"][name] = {
                 "train_rows": len(recs),
                 "train_ham": sum(1 for r in recs if r["action"] in HAM_ACTIONS),
-                "notify_transaction": notify_transaction_to_spam(model, sets["notify"]),
+                "notify_transaction": notify_transaction_to_spam(model, sets["notify"], norm),
                 "notify": ev,
             }
             reports.append(format_report(f"trap {name} (binary) / notify", ev))

@@ -70,11 +70,11 @@ FAMILY = {
 #   FRAUD -> junk/fraud, HARASS -> junk/other, NEEDS_REVIEW -> dropped.
 # * 0/1 corpora (80万, mudou, spamlr, UCI): 1 -> junk/unknown, 0 -> allow/unknown. Policy for
 #   "unknown": the row is reliable only as spam vs ham. Binary tasks use it as is. The 4-way action
-#   task (see splits.action_label) uses ham-unknown as allow (the "not filtered" folder) and leaves
-#   spam-unknown out of training (promotion vs junk cannot be told); in evaluation spam-unknown
-#   counts as spam, i.e. caught if predicted junk or promotion. Where the same text has a finer
-#   label in another corpus of the family (oppo relabels the mudou texts), dedupe keeps the finer
-#   label (higher label_quality).
+#   task (taxonomy.train_action) uses ham-unknown as allow (the "not filtered" folder) and leaves
+#   spam-unknown out of training (promotion vs junk cannot be told); in evaluation (eval_action)
+#   spam-unknown counts as spam: caught if predicted junk or promotion. Where the same text has
+#   a finer label in another corpus of the family (oppo relabels the mudou texts), dedupe keeps
+#   the finer label (higher label_quality).
 # * mendeley: ham -> allow/unknown, spam -> junk/unknown, smishing -> junk/phishing (hand labels,
 #   case-normalised).
 # * anonyscorpio (JD.com marketing send log, folder label) -> promotion/other.
@@ -123,28 +123,25 @@ LABEL_MAP: dict[tuple[str, str], tuple[str, str, str] | None] = {
     ("anonyscorpio_marketing", "营销类"): ("promotion", "other", "folder"),
 }
 
-# notify-samples: (category, subcategory) -> (action, category); quality gold.
-NOTIFY_TX_SUB = {"travel": "orders"}
-NOTIFY_PROMO_SUB = {"rewards": "offers"}
+# notify-samples rows, keyed "category/subcategory" (the file's own columns), in the same table.
+NOTIFY_SUBS = ("otp", "finance", "orders", "reminders", "travel", "carrier", "health",
+               "public_services", "rewards", "offers", "coupons", "other", "weather")
+NOTIFY_TX_SUB = {"travel": "orders"}      # no travel category; tickets/bookings are purchases
+NOTIFY_PROMO_SUB = {"rewards": "offers"}  # promotion has offers/coupons/other only
+for _sub in NOTIFY_SUBS:
+    _tx = NOTIFY_TX_SUB.get(_sub, _sub)
+    _pr = NOTIFY_PROMO_SUB.get(_sub, _sub)
+    LABEL_MAP[("notify-samples", f"transaction/{_sub}")] = \
+        ("transaction", _tx, "gold") if valid_label("transaction", _tx) else None
+    LABEL_MAP[("notify-samples", f"promotion/{_sub}")] = \
+        ("promotion", _pr, "gold") if valid_label("promotion", _pr) else None
+    # fraud's subcategory is the impersonated domain, not a junk category
+    LABEL_MAP[("notify-samples", f"fraud/{_sub}")] = ("junk", "fraud", "gold")
 
 
 def map_label(source: str, raw: str) -> tuple[str, str, str] | None:
     """Look up LABEL_MAP; KeyError for a label the table does not know (caller counts it)."""
     return LABEL_MAP[(source, raw)]
-
-
-def map_notify(category: str, sub: str) -> tuple[str, str, str] | None:
-    if category == "transaction":
-        cat = NOTIFY_TX_SUB.get(sub, sub)
-        return ("transaction", cat, "gold") if valid_label("transaction", cat) else None
-    if category == "promotion":
-        cat = NOTIFY_PROMO_SUB.get(sub, sub)
-        return ("promotion", cat, "gold") if valid_label("promotion", cat) else None
-    if category == "fraud":
-        return ("junk", "fraud", "gold")
-    if category == "personal":
-        return ("allow", "personal", "gold")
-    return None
 
 
 @dataclass
@@ -463,17 +460,9 @@ def load_notify_samples(folder: Path) -> LoadResult:
             res.skipped["wrong_field_count"] += 1
             continue
         category, sub, sender, text, origin = (p.strip() for p in parts)
-        label = map_notify(category, sub)
-        if label is None:
-            res.skipped["unknown_label"] += 1
-            continue
-        text = clean_text(text)
-        if not text:
-            res.skipped["empty_text"] += 1
-            continue
         tags = ["template"] if "template" in origin else []
-        res.records.append(_rec(text, src, label, f"{category}/{sub}", sender=sender,
-                                masking="mixed", tags=tags))
+        _add(res, src, f"{category}/{sub}", clean_text(text), sender=sender, masking="mixed",
+             tags=tags)
     return res
 
 
