@@ -144,11 +144,23 @@ def map_label(source: str, raw: str) -> tuple[str, str, str] | None:
     return LABEL_MAP[(source, raw)]
 
 
+MAX_SKIP_EXAMPLES = 5
+
+
 @dataclass
 class LoadResult:
     records: list[dict] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
     rows: int = 0  # data rows read (excluding headers)
+    at: str = ""  # "file:line" of the row being read
+    # reason -> first few "file:line" locations (never the text), for audits in stats.json
+    skipped_at: dict[str, list[str]] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] += 1
+        where = self.skipped_at.setdefault(reason, [])
+        if len(where) < MAX_SKIP_EXAMPLES and self.at:
+            where.append(self.at)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,28 +234,29 @@ def _read_lines(path: Path) -> list[str]:
 def _add(res: LoadResult, source: str, raw_label: str, text: str, **kw) -> None:
     """Map the label and append, counting the reason when the row is dropped."""
     if not text:
-        res.skipped["empty_text"] += 1
+        res.skip("empty_text")
         return
     try:
         label = map_label(source, raw_label)
     except KeyError:
-        res.skipped["unknown_label"] += 1
+        res.skip("unknown_label")
         return
     if label is None:
-        res.skipped[f"dropped_label:{raw_label}"] += 1
+        res.skip(f"dropped_label:{raw_label}")
         return
     res.records.append(_rec(text, source, label, raw_label, **kw))
 
 
 def _load_label_tab_text(path: Path, source: str, res: LoadResult, *, masking: str) -> None:
     """`label \\t text` per line; a text with inner tabs is re-joined with spaces."""
-    for line in _read_lines(path):
+    for lineno, line in enumerate(_read_lines(path), 1):
         if not line.strip():
             continue
         res.rows += 1
+        res.at = f"{path.name}:{lineno}"
         parts = line.rstrip("\r").split("\t")
         if len(parts) < 2:
-            res.skipped["no_text"] += 1
+            res.skip("no_text")
             continue
         label = parts[0].strip()
         text = clean_text(" ".join(parts[1:]))
@@ -256,13 +269,14 @@ def _load_label_tab_text(path: Path, source: str, res: LoadResult, *, masking: s
 def load_sms80w_chenhangjun(folder: Path) -> LoadResult:
     """dataset.csv: `label,text`, no header, unquoted (split on the first comma)."""
     src, res = "sms80w_chenhangjun", LoadResult()
-    for line in _read_lines(folder / "dataset.csv"):
+    for lineno, line in enumerate(_read_lines(folder / "dataset.csv"), 1):
         if not line.strip():
             continue
         res.rows += 1
+        res.at = f"dataset.csv:{lineno}"
         label, sep, text = line.rstrip("\r").partition(",")
         if not sep:
-            res.skipped["no_text"] += 1
+            res.skip("no_text")
             continue
         _add(res, src, label.strip(), clean_text(text), masking="x")
     return res
@@ -282,10 +296,11 @@ def load_sms80w_tensorlayer_msglog(folder: Path) -> LoadResult:
     """msgpass.log.seg (ham) / msgspam.log.seg (spam): one segmented message per line."""
     src, res = "sms80w_tensorlayer_msglog", LoadResult()
     for name, label in (("msgpass.log.seg", "pass"), ("msgspam.log.seg", "spam")):
-        for line in _read_lines(folder / name):
+        for lineno, line in enumerate(_read_lines(folder / name), 1):
             if not line.strip():
                 continue
             res.rows += 1
+            res.at = f"{name}:{lineno}"
             _add(res, src, label, desegment(line), masking="x")
     return res
 
@@ -302,12 +317,14 @@ def load_fbs_ccs20(folder: Path) -> LoadResult:
     for name in FBS_FILES:
         path = folder / name
         if not path.is_file():
-            res.skipped[f"missing_file:{name}"] += 1
+            res.at = name
+            res.skip(f"missing_file:{name}")
             continue
-        for line in _read_lines(path):
+        for lineno, line in enumerate(_read_lines(path), 1):
             if not line.strip():
                 continue
             res.rows += 1
+            res.at = f"{name}:{lineno}"
             _add(res, src, name, desegment(line), masking="placeholder")
     return res
 
@@ -331,16 +348,17 @@ def load_mudou_spam(folder: Path) -> LoadResult:
     """mudou_spam.train + mudou_spam.test; label-only rows are skipped."""
     src, res = "mudou_spam", LoadResult()
     for name in ("mudou_spam.train", "mudou_spam.test"):
-        for line in _read_lines(folder / name):
+        for lineno, line in enumerate(_read_lines(folder / name), 1):
             if not line.strip():
                 continue
             res.rows += 1
+            res.at = f"{name}:{lineno}"
             if "\t" not in line.strip():
-                res.skipped["label_only"] += 1
+                res.skip("label_only")
                 continue
             got = _split_mudou(line)
             if got is None:
-                res.skipped["malformed_fields"] += 1
+                res.skip("malformed_fields")
                 continue
             label, text = got
             _add(res, src, label, clean_text(text), masking="raw")
@@ -367,14 +385,15 @@ def load_oppo_android_sms_zh4(folder: Path) -> LoadResult:
         try:
             for row in reader:
                 res.rows += 1
+                res.at = f"{path.name}:{reader.line_num}"
                 text, label = row.get("text"), row.get("label")
                 if text is None or label is None:
-                    res.skipped["short_row"] += 1
+                    res.skip("short_row")
                     continue
                 _add(res, src, label.strip(), clean_text(text), masking="raw")
         except csv.Error:
             # A broken quote would swallow the rest; count it and keep what was read.
-            res.skipped["csv_error"] += 1
+            res.skip("csv_error")
     return res
 
 
@@ -391,7 +410,7 @@ def strip_gateway_markers(cell: str) -> tuple[str, int | None, int | None]:
     return clean_text(s[m.end():]), int(m.group(1)), int(m.group(2))
 
 
-def parse_marketing_cells(cells: Iterable[object], res: LoadResult) -> None:
+def parse_marketing_cells(cells: Iterable[object], res: LoadResult, name: str = "cells") -> None:
     """Turn send-log cells into unique marketing bodies.
 
     The SOURCE.md does not say how fragments of one message are linked (rows of one message are
@@ -402,19 +421,20 @@ def parse_marketing_cells(cells: Iterable[object], res: LoadResult) -> None:
     """
     src = "anonyscorpio_marketing"
     seen: set[str] = set()
-    for cell in cells:
+    for rowno, cell in enumerate(cells, 1):
         if cell is None:
             continue
         res.rows += 1
+        res.at = f"{name}:{rowno}"
         body, k, n = strip_gateway_markers(str(cell))
         if k is not None and k > 1:
-            res.skipped["multipart_continuation"] += 1
+            res.skip("multipart_continuation")
             continue
         if body in seen:
-            res.skipped["repeat_body"] += 1
+            res.skip("repeat_body")
             continue
         if not body:
-            res.skipped["empty_text"] += 1
+            res.skip("empty_text")
             continue
         seen.add(body)
         tags = ["multipart_head"] if (n is not None and n > 1) else []
@@ -435,7 +455,8 @@ def load_anonyscorpio_marketing(folder: Path) -> LoadResult:
         try:
             for ws in wb.worksheets:
                 parse_marketing_cells((row[0] if row else None
-                                       for row in ws.iter_rows(values_only=True)), res)
+                                       for row in ws.iter_rows(values_only=True)), res,
+                                      name=path.name)
         finally:
             wb.close()
     return res
@@ -451,13 +472,14 @@ def load_notify_samples(folder: Path) -> LoadResult:
     lines = _read_lines(path)
     if not lines or lines[0].rstrip("\r").split("\t") != NOTIFY_COLUMNS:
         raise ValueError(f"{path}: line 1: expected header {NOTIFY_COLUMNS}")
-    for line in lines[1:]:
+    for lineno, line in enumerate(lines[1:], 2):
         if not line.strip():
             continue
         res.rows += 1
+        res.at = f"all.tsv:{lineno}"
         parts = line.rstrip("\r").split("\t")
         if len(parts) != 5:
-            res.skipped["wrong_field_count"] += 1
+            res.skip("wrong_field_count")
             continue
         category, sub, sender, text, origin = (p.strip() for p in parts)
         tags = ["template"] if "template" in origin else []
@@ -469,13 +491,14 @@ def load_notify_samples(folder: Path) -> LoadResult:
 def load_uci_sms_spam(folder: Path) -> LoadResult:
     """SMSSpamCollection: `ham|spam \\t text`; HTML entities (&lt; &amp;) unescaped."""
     src, res = "uci_sms_spam", LoadResult()
-    for line in _read_lines(folder / "SMSSpamCollection"):
+    for lineno, line in enumerate(_read_lines(folder / "SMSSpamCollection"), 1):
         if not line.strip():
             continue
         res.rows += 1
+        res.at = f"SMSSpamCollection:{lineno}"
         label, sep, text = line.rstrip("\r").partition("\t")
         if not sep:
-            res.skipped["no_text"] += 1
+            res.skip("no_text")
             continue
         _add(res, src, label.strip().lower(), clean_text(html.unescape(text)), masking="raw")
     return res
@@ -495,13 +518,14 @@ def load_mendeley_smishing(folder: Path) -> LoadResult:
         try:
             for row in reader:
                 res.rows += 1
+                res.at = f"{path.name}:{reader.line_num}"
                 if len(row) < 2:
-                    res.skipped["short_row"] += 1
+                    res.skip("short_row")
                     continue
                 _add(res, src, row[0].strip().lower(), clean_text(html.unescape(row[1])),
                      masking="raw")
         except csv.Error:
-            res.skipped["csv_error"] += 1
+            res.skip("csv_error")
     return res
 
 

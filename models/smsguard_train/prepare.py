@@ -63,6 +63,7 @@ def run(data: Path, out: Path, *, test_family: str = "fbs", cap_80w_ham: float =
             records.append(r)
         load_stats[name] = {"rows": res.rows, "records": len(res.records),
                             "skipped": dict(res.skipped),
+                            "skipped_at": res.skipped_at,
                             "by_label": dict(Counter(f"{r['action']}/{r['category']}"
                                                      for r in res.records))}
     t_load = time.time() - t0

@@ -34,6 +34,8 @@ def test_sms80w_chenhangjun():
     # commas inside the text stay (split on the first comma only)
     assert any("，记得带伞" in r["text"] or ",记得带伞" in r["text"] for r in res.records)
     assert res.skipped == Counter({"no_text": 1, "unknown_label": 1})
+    # skips are located by file:line (never by text) for audits
+    assert res.skipped_at == {"no_text": ["dataset.csv:5"], "unknown_label": ["dataset.csv:7"]}
     assert labels(res) == Counter({("allow", UNKNOWN): 3, ("junk", UNKNOWN): 2})
     assert {r["family"] for r in res.records} == {"sms80w"}
     assert {r["masking"] for r in res.records} == {"x"}
@@ -84,6 +86,7 @@ def test_oppo_silver_labels():
     assert labels(res) == Counter({("transaction", "other"): 1, ("promotion", "other"): 1,
                                    ("junk", "other"): 1, ("junk", "fraud"): 1})
     assert res.skipped == Counter({"dropped_label:NEEDS_REVIEW": 1, "unknown_label": 1})
+    assert res.skipped_at["unknown_label"] == ["zh_all_suggested.csv:7"]
     assert all(r["label_quality"] == "silver" for r in res.records)
     assert any(r["text"] == "【乐购网】双十二全场五折起,回T退订" for r in res.records)
 
@@ -116,6 +119,7 @@ def test_strip_gateway_markers():
 def test_notify_mapping_and_bad_rows():
     res = L.load_notify_samples(FIXTURES / "notify-samples")
     assert res.skipped["wrong_field_count"] == 1
+    assert res.skipped_at["wrong_field_count"] == ["all.tsv:8"]
     got = {r["label_raw"]: (r["action"], r["category"]) for r in res.records}
     assert got["transaction/otp"] == ("transaction", "otp")
     assert got["transaction/travel"] == ("transaction", "orders")
