@@ -178,6 +178,8 @@ def cluster_texts(texts: Sequence[str], *, near: bool = True, threshold: float =
 class DedupeStats:
     info: dict = field(default_factory=dict)
     reasons: Counter = field(default_factory=Counter)
+    # "famA+famB" -> clusters shared by those families (leak/overlap audit)
+    cross_family: Counter = field(default_factory=Counter)
 
 
 def resolve_cluster(members: list[dict], priority: Sequence[str] = ()) -> tuple[dict | None, str]:
@@ -239,6 +241,9 @@ def dedupe(records: list[dict], priority: Sequence[str] = (), *, near: bool = Tr
         groups.setdefault(int(c), []).append(i)
     kept: list[tuple[int, dict]] = []
     for idxs in groups.values():
+        fams = sorted({records[i]["family"] for i in idxs})
+        if len(fams) > 1:
+            stats.cross_family["+".join(fams)] += 1
         rec, reason = resolve_cluster([records[i] for i in idxs], priority)
         stats.reasons[reason] += 1
         stats.reasons["removed_records"] += len(idxs) - (1 if rec is not None else 0)

@@ -92,3 +92,4 @@ def test_dedupe_across_corpora_end_to_end():
     assert kept[0]["action"] == "transaction"
     assert stats.reasons["cross_family"] == 1
     assert stats.reasons["removed_records"] == 2
+    assert stats.cross_family == {"sms80w+uci": 1}
