@@ -65,7 +65,7 @@ struct ClassifyArgs {
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
     jsonl: Option<String>,
     /// Print `N messages, M errors` to stderr at the end (always done when stderr is a terminal).
-    #[arg(long, requires = "jsonl")]
+    #[arg(long, conflicts_with = "body")]
     summary: bool,
 }
 
