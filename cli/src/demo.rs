@@ -30,8 +30,7 @@ pub fn inbox() -> Result<Vec<DemoMessage>, CliError> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            serde_json::from_str(l)
-                .map_err(|e| CliError::Data(format!("built-in inbox line {}: {e}", i + 1)))
+            serde_json::from_str(l).map_err(|e| CliError::Data(format!("built-in inbox line {}: {e}", i + 1)))
         })
         .collect()
 }

@@ -161,8 +161,8 @@ pub fn parse_line(bytes: &[u8]) -> Result<Input<'_>, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("blank line".into());
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to()))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to()))?;
     let whole: &RawValue = serde_json::from_str(text).map_err(|e| json_problem(&e))?;
     if !whole.get().starts_with('{') {
         return Err(format!("not a JSON object (got {})", type_name(whole)));
@@ -202,9 +202,7 @@ pub fn parse_line(bytes: &[u8]) -> Result<Input<'_>, String> {
                 serde_json::from_str::<String>(v.get())
                     .map_err(|_| "\"received_at\" has an invalid string escape".to_string())?,
             ),
-            other => {
-                return Err(format!("\"received_at\" must be a string or a number (got {other})"))
-            }
+            other => return Err(format!("\"received_at\" must be a string or a number (got {other})")),
         },
     };
     Ok(Input { id: raw.id, message: SmsMessage { sender, body, received_at } })
@@ -257,9 +255,7 @@ pub fn process<R: Read, W: Write>(
     let mut write_err: Option<io::Error> = None;
     loop {
         let mut flush_failed = false;
-        let next = reader.next_line(&mut buf, &mut || {
-            out.flush().inspect_err(|_| flush_failed = true)
-        });
+        let next = reader.next_line(&mut buf, &mut || out.flush().inspect_err(|_| flush_failed = true));
         let status = match next {
             Ok(Some(s)) => s,
             Ok(None) => break,

@@ -38,8 +38,7 @@ fn classify_json_is_the_verdict_object() {
     let obj = v.as_object().expect("an object");
     let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     keys.sort_unstable();
-    let mut want =
-        vec!["action", "category", "score", "signature", "sender_kind", "consent", "reasons"];
+    let mut want = vec!["action", "category", "score", "signature", "sender_kind", "consent", "reasons"];
     want.sort_unstable();
     assert_eq!(keys, want);
     let score = v["score"].as_f64().expect("numeric score");
@@ -115,7 +114,9 @@ fn demo_lists_all_four_folders_and_every_message() {
     let inbox = include_str!("../../testdata/inbox.jsonl");
     let ids: Vec<String> = inbox
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).expect("inbox line")["id"].as_str().expect("id").to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).expect("inbox line")["id"].as_str().expect("id").to_string()
+        })
         .collect();
     assert_eq!(total, ids.len(), "every message lands in exactly one of the four folders");
     for id in &ids {
@@ -165,7 +166,10 @@ fn data_file_that_is_not_utf8_exits_2() {
 #[test]
 #[ignore = "needs RuleSet::compile from the rules branch"]
 fn broken_rule_pack_exits_2_naming_the_rule() {
-    let pack = "version 1\n\n[rule broken-brackets]\npattern = (unclosed[\n";
+    // smsguard-rules/1 (core/data/default.rules on the rules branch); the regex does not compile.
+    let pack = "format = smsguard-rules/1\npack = oem\nversion = 1\n\n[broken-brackets]\n\
+                any = 贷款\nregex = (unclosed[\neffect = block fraud\nreason = oem_test\n\
+                zh = 测试\nen = test\n";
     let path = temp_file("broken_rules", "broken.rules", pack.as_bytes());
     let p = path.to_str().expect("utf-8 temp path");
     let out = run(&["--rules", p, "classify", "--body", "x"], b"");

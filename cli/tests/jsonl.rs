@@ -239,7 +239,8 @@ fn crlf_bom_and_missing_final_newline_are_handled() {
 
 #[test]
 fn stdin_dash_default_and_file_give_the_same_output() {
-    let input = "{\"id\":1,\"sender\":\"10086\",\"body\":\"【中国移动】您本月流量剩余1.2GB\"}\nnope\n".as_bytes();
+    let input =
+        "{\"id\":1,\"sender\":\"10086\",\"body\":\"【中国移动】您本月流量剩余1.2GB\"}\nnope\n".as_bytes();
     let dash = run(&["classify", "--jsonl", "-"], input);
     let default = run(&["classify", "--jsonl"], input);
     let path = temp_file("same_output", "in.jsonl", input);

@@ -38,7 +38,10 @@ fn body() -> impl Strategy<Value = String> {
         any::<String>(),
         prop::collection::vec(piece(), 0..60).prop_map(|v| v.concat()),
         // Long repeats: many brackets or digits must stay linear-time.
-        (prop_oneof![Just("【"), Just("】"), Just("【】"), Just("9"), Just("【1"), Just("加V")], 1..20_000usize)
+        (
+            prop_oneof![Just("【"), Just("】"), Just("【】"), Just("9"), Just("【1"), Just("加V")],
+            1..20_000usize
+        )
             .prop_map(|(s, n)| s.repeat(n)),
         ("\\PC{0,20}", 1..2_000usize).prop_map(|(s, n)| format!("【{s}】").repeat(n)),
     ]
