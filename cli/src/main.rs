@@ -42,12 +42,20 @@ struct GlobalOpts {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Classify one message (--sender/--body) or a JSONL stream (--jsonl).
+    #[command(after_long_help = CLASSIFY_HELP)]
     Classify(ClassifyArgs),
     /// Show every step the engine takes for one message.
     Explain(ExplainArgs),
     /// Sort a built-in inbox of invented messages into folders.
     Demo,
 }
+
+const CLASSIFY_HELP: &str = "\
+JSONL output: one line per input line, in the same order:
+  {\"id\", \"action\", \"category\", \"score\", \"signature\", \"sender_kind\", \"consent\", \"reasons\"}
+  (id echoed verbatim, omitted when absent). A line that cannot be classified (not JSON, not an
+  object, body missing or not a string, invalid UTF-8, blank, longer than 64 KiB) becomes
+  {\"line\": N, \"error\": \"...\"} and the batch goes on; the exit code is still 0.";
 
 #[derive(Debug, Args)]
 struct ClassifyArgs {
