@@ -292,7 +292,8 @@ pub fn process<R: Read, W: Write>(
 }
 
 fn write_json<W: Write, T: Serialize>(out: &mut W, value: &T) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
+    // `From` keeps the kind of an I/O error (a broken pipe must stay recognisable).
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 

@@ -303,3 +303,31 @@ fn answers_each_line_before_the_input_ends() {
     assert_eq!(child.wait().expect("wait").code(), Some(0));
     reader.join().expect("reader thread");
 }
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    // `smsguard classify --jsonl big.jsonl | head -1`: a closed pipe is not an error to report.
+    let mut child = Command::new(BIN)
+        .args(["classify", "--jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        for i in 0..200_000 {
+            if writeln!(stdin, "{{\"id\":{i},\"body\":\"第{i}条\"}}").is_err() {
+                break; // the binary stopped reading
+            }
+        }
+    });
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("read a line");
+    assert!(first.starts_with("{\"id\":0,"));
+    // The reader is dropped here: the binary's next writes fail with a broken pipe.
+    let out = child.wait_with_output().expect("wait");
+    writer.join().expect("writer thread");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

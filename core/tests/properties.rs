@@ -126,3 +126,26 @@ fn blank_bodies_are_none() {
     let v = engine.classify(&SmsMessage::new("10086", "x"));
     assert_ne!(v.action, Action::None);
 }
+
+/// Linear time: a quadratic step would take minutes on 100k characters, linear ones milliseconds.
+#[test]
+fn long_adversarial_bodies_finish_quickly() {
+    let engine = Engine::new();
+    let bodies = [
+        "【".repeat(100_000),
+        "】".repeat(100_000),
+        "9".repeat(100_000),
+        "【1】".repeat(30_000),
+        "加 V❤ 信".repeat(20_000),
+        "t.cn/a".repeat(20_000),
+        format!("【{}", "验证码".repeat(30_000)),
+        "\u{200b}".repeat(100_000),
+    ];
+    for body in &bodies {
+        let start = std::time::Instant::now();
+        let v = engine.classify(&SmsMessage::new("10690000", body.as_str()));
+        let took = start.elapsed();
+        assert!(took < std::time::Duration::from_secs(10), "{} chars took {took:?}", body.chars().count());
+        assert!(v.category.fits(v.action));
+    }
+}
