@@ -18,6 +18,7 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::panic::{self, AssertUnwindSafe};
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
@@ -252,7 +253,6 @@ pub fn process<R: Read, W: Write>(
     let mut buf = Vec::new();
     let mut counts = Counts::default();
     let mut line_no: u64 = 0;
-    let mut write_err: Option<io::Error> = None;
     loop {
         let mut flush_failed = false;
         let next = reader.next_line(&mut buf, &mut || out.flush().inspect_err(|_| flush_failed = true));
@@ -269,23 +269,28 @@ pub fn process<R: Read, W: Write>(
         };
         let written = match result {
             Ok(input) => {
-                counts.messages += 1;
-                let verdict = engine.classify(&input.message);
-                write_json(out, &Output { id: input.id, verdict: &verdict })
+                // `classify` never fails; should a bug make it panic, that line gets an error
+                // object and the batch goes on (the engine is immutable, so nothing is left
+                // half-updated).
+                match panic::catch_unwind(AssertUnwindSafe(|| engine.classify(&input.message))) {
+                    Ok(verdict) => {
+                        counts.messages += 1;
+                        write_json(out, &Output { id: input.id, verdict: &verdict })
+                    }
+                    Err(_) => {
+                        counts.errors += 1;
+                        let error = "internal error while classifying (a bug: please report)";
+                        write_json(out, &LineError { line: line_no, error })
+                    }
+                }
             }
             Err(problem) => {
                 counts.errors += 1;
                 write_json(out, &LineError { line: line_no, error: &problem })
             }
         };
-        if let Err(e) = written {
-            write_err = Some(e);
-            break;
-        }
+        written.map_err(|e| CliError::io("stdout", e))?;
         on_progress(reader.consumed(), &counts);
-    }
-    if let Some(e) = write_err {
-        return Err(CliError::io("stdout", e));
     }
     out.flush().map_err(|e| CliError::io("stdout", e))?;
     Ok(counts)
@@ -377,6 +382,42 @@ mod tests {
             let err = parse_line(case.as_bytes()).expect_err(case);
             assert!(!err.contains("123456") && !err.contains("验证码"), "{err}");
         }
+    }
+
+    /// A model that panics on one word: stands in for any bug inside the engine.
+    #[derive(Debug)]
+    struct Fragile;
+
+    impl smsguard_core::model::Model for Fragile {
+        fn name(&self) -> &str {
+            "fragile"
+        }
+        fn predict(&self, input: &smsguard_core::model::ModelInput<'_>) -> smsguard_core::model::ModelScore {
+            assert!(!input.normalised.text.contains("boom"), "model bug");
+            smsguard_core::model::ModelScore {
+                allow: 1.0,
+                transaction: 0.0,
+                promotion: 0.0,
+                junk: 0.0,
+                category: None,
+            }
+        }
+    }
+
+    #[test]
+    fn a_panic_in_the_engine_costs_one_line_not_the_batch() {
+        let engine = Engine::new().with_model(std::sync::Arc::new(Fragile));
+        let input =
+            "{\"id\":1,\"body\":\"fine\"}\n{\"id\":2,\"body\":\"boom\"}\n{\"id\":3,\"body\":\"ok\"}\n";
+        let mut out = Vec::new();
+        let counts = process(&engine, input.as_bytes(), "test", &mut out, |_, _| {}).expect("batch runs");
+        assert_eq!((counts.messages, counts.errors), (2, 1));
+        let text = String::from_utf8(out).expect("utf-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("{\"id\":1,"));
+        assert!(lines[1].starts_with("{\"line\":2,\"error\":\"internal error"), "{}", lines[1]);
+        assert!(lines[2].starts_with("{\"id\":3,"));
     }
 
     #[test]

@@ -24,7 +24,8 @@ pub fn run(args: &[&str], stdin: &[u8]) -> Output {
     });
     let out = child.wait_with_output().expect("wait for smsguard");
     writer.join().expect("stdin writer thread");
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "the binary panicked");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked") && !err.contains("internal error"), "the binary panicked: {err}");
     out
 }
 
