@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{run, stderr, stdout, temp_file};
+use common::{remove_temp, run, stderr, stdout, temp_file};
 use serde_json::Value;
 use smsguard_core::{Action, Category};
 
@@ -158,7 +158,7 @@ fn data_file_that_is_not_utf8_exits_2() {
     let out = run(&["--rules", p, "classify", "--body", "x"], b"");
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains(p), "names the file: {}", stderr(&out));
-    let _ = std::fs::remove_file(path);
+    remove_temp(&path);
 }
 
 // The rule-pack format and its checks arrive with the rules step; until then every pack compiles.
@@ -176,5 +176,5 @@ fn broken_rule_pack_exits_2_naming_the_rule() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains(p) && err.contains("broken-brackets"), "{err}");
-    let _ = std::fs::remove_file(path);
+    remove_temp(&path);
 }

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::{json_lines, run, stderr, stdout, temp_file, BIN};
+use common::{json_lines, remove_temp, run, stderr, stdout, temp_file, BIN};
 use serde_json::Value;
 
 const VERDICT_KEYS: [&str; 7] =
@@ -254,7 +254,7 @@ fn stdin_dash_default_and_file_give_the_same_output() {
     }
     assert_eq!(stdout(&dash), stdout(&default));
     assert_eq!(stdout(&dash), stdout(&file));
-    let _ = std::fs::remove_file(path);
+    remove_temp(&path);
 }
 
 #[test]

@@ -53,3 +53,10 @@ pub fn temp_file(test: &str, name: &str, contents: &[u8]) -> std::path::PathBuf 
     std::fs::write(&path, contents).expect("write temp file");
     path
 }
+
+/// Remove a file made by [`temp_file`] together with its directory.
+pub fn remove_temp(path: &std::path::Path) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
