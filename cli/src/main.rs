@@ -1,7 +1,221 @@
-//! The `smsguard` command.
+//! The `smsguard` command: classify one message or a JSONL stream, explain a verdict step by step,
+//! and sort a built-in demo inbox.
+//!
+//! Exit codes: 0 success (also for JSONL batches with malformed lines, which get error objects),
+//! 1 I/O error (the message names the path), 2 usage or data error (bad options, a broken rule
+//! pack or institutions table: the message is the `DataError` text naming file, line and item).
 
-fn main() {
-    let engine = smsguard_core::Engine::new();
-    let v = engine.classify(&smsguard_core::SmsMessage::new("10086", "hello"));
-    println!("{}", v.action);
+mod demo;
+mod jsonl;
+mod progress;
+mod render;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use smsguard_core::signature::Institutions;
+use smsguard_core::{DataError, Engine, SmsMessage};
+
+#[derive(Debug, Parser)]
+#[command(name = "smsguard", version, about = "On-device SMS filter: classify, explain, demo")]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalOpts,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options for OEM testing of data files; accepted before or after the subcommand.
+#[derive(Debug, Args)]
+struct GlobalOpts {
+    /// Use this rule pack instead of the embedded default (repeatable: the packs are compiled
+    /// together, in the order given).
+    #[arg(long = "rules", value_name = "FILE", global = true)]
+    rules: Vec<PathBuf>,
+    /// Use this institutions table (institutions.tsv format) instead of the embedded one.
+    #[arg(long, value_name = "FILE", global = true)]
+    institutions: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Classify one message (--sender/--body) or a JSONL stream (--jsonl).
+    #[command(after_long_help = CLASSIFY_HELP)]
+    Classify(ClassifyArgs),
+    /// Show every step the engine takes for one message.
+    Explain(ExplainArgs),
+    /// Sort a built-in inbox of invented messages into folders.
+    Demo,
+}
+
+const CLASSIFY_HELP: &str = "\
+JSONL output: one line per input line, in the same order:
+  {\"id\", \"action\", \"category\", \"score\", \"signature\", \"sender_kind\", \"consent\", \"reasons\"}
+  (id echoed verbatim, omitted when absent). A line that cannot be classified (not JSON, not an
+  object, body missing or not a string, invalid UTF-8, blank, longer than 64 KiB) becomes
+  {\"line\": N, \"error\": \"...\"} and the batch goes on; the exit code is still 0.";
+
+#[derive(Debug, Args)]
+struct ClassifyArgs {
+    /// The sender as the phone shows it (number, port or name).
+    #[arg(long, conflicts_with = "jsonl")]
+    sender: Option<String>,
+    /// The message text.
+    #[arg(long, required_unless_present = "jsonl", conflicts_with = "jsonl")]
+    body: Option<String>,
+    /// Print the verdict as one JSON object instead of text.
+    #[arg(long, conflicts_with = "jsonl")]
+    json: bool,
+    /// Read JSONL ({"id"?, "sender"?, "body", "received_at"?} per line) from FILE, or stdin when
+    /// FILE is `-` or omitted; write one JSON line per input line to stdout, in order.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+    jsonl: Option<String>,
+    /// Print `N messages, M errors` to stderr at the end (always done when stderr is a terminal).
+    #[arg(long, conflicts_with = "body")]
+    summary: bool,
+}
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    /// The sender as the phone shows it (number, port or name).
+    #[arg(long, default_value = "")]
+    sender: String,
+    /// The message text.
+    #[arg(long)]
+    body: String,
+    /// Print the explanation as one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Why a command failed; decides the exit code.
+#[derive(Debug)]
+enum CliError {
+    /// A data file or argument is unusable: exit 2.
+    Data(String),
+    /// Reading or writing failed: exit 1. `what` names the path (or stdin/stdout).
+    Io { what: String, source: io::Error },
+}
+
+impl CliError {
+    fn io(what: impl Into<String>, source: io::Error) -> Self {
+        CliError::Io { what: what.into(), source }
+    }
+
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Data(_) => 2,
+            CliError::Io { .. } => 1,
+        }
+    }
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Data(m) => f.write_str(m),
+            CliError::Io { what, source } => write!(f, "{what}: {source}"),
+        }
+    }
+}
+
+impl From<DataError> for CliError {
+    fn from(e: DataError) -> Self {
+        CliError::Data(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    // A panic message can quote the data being processed (e.g. a slice of the SMS text): report
+    // only where it happened.
+    std::panic::set_hook(Box::new(|info| match info.location() {
+        Some(at) => eprintln!("smsguard: internal error at {}:{}", at.file(), at.line()),
+        None => eprintln!("smsguard: internal error"),
+    }));
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`smsguard … | head`) is the reader's choice, not a failure to report.
+        Err(CliError::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("smsguard: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let engine = build_engine(&cli.global)?;
+    match cli.command {
+        Command::Classify(args) => classify(&engine, args),
+        Command::Explain(args) => explain(&engine, args),
+        Command::Demo => demo::run(&engine),
+    }
+}
+
+/// The engine with the data files given on the command line.
+fn build_engine(opts: &GlobalOpts) -> Result<Engine, CliError> {
+    let mut engine = Engine::new();
+    if !opts.rules.is_empty() {
+        let packs = opts
+            .rules
+            .iter()
+            .map(|p| Ok((p.display().to_string(), read_text(p)?)))
+            .collect::<Result<Vec<_>, CliError>>()?;
+        let refs: Vec<(&str, &str)> = packs.iter().map(|(o, t)| (o.as_str(), t.as_str())).collect();
+        engine = engine.with_rule_packs(&refs)?;
+    }
+    if let Some(path) = &opts.institutions {
+        let text = read_text(path)?;
+        engine = engine.with_institutions(Institutions::parse(&text, &path.display().to_string())?);
+    }
+    Ok(engine)
+}
+
+/// A whole data file as text: missing/unreadable → I/O error, not UTF-8 → data error.
+fn read_text(path: &Path) -> Result<String, CliError> {
+    let bytes = std::fs::read(path).map_err(|e| CliError::io(path.display().to_string(), e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        CliError::Data(format!(
+            "{}: not valid UTF-8 (at byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+fn classify(engine: &Engine, args: ClassifyArgs) -> Result<(), CliError> {
+    if let Some(input) = args.jsonl {
+        return jsonl::run(engine, &input, args.summary);
+    }
+    // clap guarantees --body without --jsonl; keep a clear error rather than a panic anyway.
+    let body = args.body.ok_or_else(|| CliError::Data("--body is required".into()))?;
+    let msg = SmsMessage::new(args.sender.unwrap_or_default(), body);
+    let verdict = engine.classify(&msg);
+    let text = if args.json {
+        serde_json::to_string(&verdict).map_err(|e| CliError::Data(format!("cannot encode verdict: {e}")))?
+    } else {
+        render::verdict(&verdict)
+    };
+    write_stdout(&text)
+}
+
+fn explain(engine: &Engine, args: ExplainArgs) -> Result<(), CliError> {
+    let msg = SmsMessage::new(args.sender, args.body);
+    let explanation = engine.explain(&msg);
+    let text = if args.json {
+        serde_json::to_string_pretty(&explanation)
+            .map_err(|e| CliError::Data(format!("cannot encode explanation: {e}")))?
+    } else {
+        render::explanation(&explanation)
+    };
+    write_stdout(&text)
+}
+
+/// Print `text` plus a newline; write errors become I/O errors on stdout.
+fn write_stdout(text: &str) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{text}").and_then(|()| out.flush()).map_err(|e| CliError::io("stdout", e))
 }
