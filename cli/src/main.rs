@@ -5,7 +5,9 @@
 //! 1 I/O error (the message names the path), 2 usage or data error (bad options, a broken rule
 //! pack or institutions table: the message is the `DataError` text naming file, line and item).
 
+mod bench;
 mod demo;
+mod eval;
 mod jsonl;
 mod progress;
 mod render;
@@ -19,7 +21,7 @@ use smsguard_core::signature::Institutions;
 use smsguard_core::{DataError, Engine, SmsMessage};
 
 #[derive(Debug, Parser)]
-#[command(name = "smsguard", version, about = "On-device SMS filter: classify, explain, demo")]
+#[command(name = "smsguard", version, about = "On-device SMS filter: classify, explain, demo, eval, bench")]
 struct Cli {
     #[command(flatten)]
     global: GlobalOpts,
@@ -48,6 +50,30 @@ enum Command {
     Explain(ExplainArgs),
     /// Sort a built-in inbox of invented messages into folders.
     Demo,
+    /// Run labelled messages (TSV with a header, or JSONL) through the engine and print a
+    /// confusion matrix, precision/recall, ham sent to junk and spam caught.
+    Eval(EvalArgs),
+    /// Measure engine load time, heap, per-message latency percentiles and throughput.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+struct EvalArgs {
+    /// Labelled messages: TSV (`category|action`, `sender`, `text|body` columns) or JSONL.
+    file: PathBuf,
+    /// Print the metrics as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct BenchArgs {
+    /// How many times to run the mix (the built-in demo inbox).
+    #[arg(long, default_value_t = 2000)]
+    iterations: usize,
+    /// Print the numbers as one JSON object.
+    #[arg(long)]
+    json: bool,
 }
 
 const CLASSIFY_HELP: &str = "\
@@ -127,6 +153,9 @@ impl From<DataError> for CliError {
     }
 }
 
+#[global_allocator]
+static ALLOC: bench::CountingAlloc = bench::CountingAlloc;
+
 fn main() -> ExitCode {
     // A panic message can quote the data being processed (e.g. a slice of the SMS text): report
     // only where it happened.
@@ -152,6 +181,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Classify(args) => classify(&engine, args),
         Command::Explain(args) => explain(&engine, args),
         Command::Demo => demo::run(&engine),
+        Command::Eval(args) => eval(&engine, args),
+        // Bench times building the engine itself; the one above has validated the data files.
+        Command::Bench(args) => bench(&cli.global, args),
     }
 }
 
@@ -212,6 +244,36 @@ fn explain(engine: &Engine, args: ExplainArgs) -> Result<(), CliError> {
         render::explanation(&explanation)
     };
     write_stdout(&text)
+}
+
+fn eval(engine: &Engine, args: EvalArgs) -> Result<(), CliError> {
+    let what = args.file.display().to_string();
+    let file = std::fs::File::open(&args.file).map_err(|e| CliError::io(&what, e))?;
+    let data = eval::read(io::BufReader::new(file)).map_err(|e| CliError::io(&what, e))?;
+    if data.rows.is_empty() {
+        return Err(CliError::Data(format!("{what}: no labelled messages found")));
+    }
+    let report = eval::evaluate(engine, &data);
+    if args.json {
+        let text = serde_json::to_string(&report)
+            .map_err(|e| CliError::Data(format!("cannot encode metrics: {e}")))?;
+        return write_stdout(&text);
+    }
+    eval::print(&report);
+    Ok(())
+}
+
+fn bench(opts: &GlobalOpts, args: BenchArgs) -> Result<(), CliError> {
+    let mix: Vec<SmsMessage> =
+        demo::inbox()?.into_iter().map(|m| SmsMessage::new(m.sender, m.body)).collect();
+    let report = bench::run(|| build_engine(opts).unwrap_or_default(), &mix, args.iterations.max(1));
+    if args.json {
+        let text = serde_json::to_string(&report)
+            .map_err(|e| CliError::Data(format!("cannot encode bench report: {e}")))?;
+        return write_stdout(&text);
+    }
+    bench::print(&report);
+    Ok(())
 }
 
 /// Print `text` plus a newline; write errors become I/O errors on stdout.

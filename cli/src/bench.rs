@@ -1,0 +1,132 @@
+//! `smsguard bench`: how fast and how big the engine is, measured in this process.
+//!
+//! Reports engine build time (rule compilation and, when present, model load), heap held by the
+//! engine after load (counting allocator), per-message latency percentiles over a realistic mix
+//! (the demo inbox), single-thread throughput and the process's peak RSS.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use smsguard_core::{Engine, SmsMessage};
+
+/// Counts live heap bytes so that `bench` can report what the engine holds.
+pub struct CountingAlloc;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+#[allow(unsafe_code)] // GlobalAlloc is an unsafe trait; we only forward to System and count.
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: `ptr` came from `alloc` above with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+fn live_bytes() -> isize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+#[derive(Debug, Serialize)]
+pub struct BenchReport {
+    pub messages_in_mix: usize,
+    pub iterations: usize,
+    pub engine_build_ms: f64,
+    pub first_classify_ms: f64,
+    pub heap_after_load_bytes: isize,
+    pub heap_after_warm_bytes: isize,
+    pub latency_us_p50: f64,
+    pub latency_us_p90: f64,
+    pub latency_us_p99: f64,
+    pub latency_us_max: f64,
+    pub throughput_msgs_per_s: f64,
+    pub peak_rss_bytes: Option<u64>,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)].as_secs_f64() * 1e6
+}
+
+/// Peak resident set size of this process (Linux `VmHWM`), when the platform tells.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+pub fn run(build: impl Fn() -> Engine, mix: &[SmsMessage], iterations: usize) -> BenchReport {
+    let before = live_bytes();
+    let t = Instant::now();
+    let engine = build();
+    let engine_build = t.elapsed();
+    let t = Instant::now();
+    // The embedded rules and model are compiled lazily on first use: that is part of "load".
+    let _ = engine.classify(&mix[0]);
+    let first = t.elapsed();
+    let heap_after_load = live_bytes() - before;
+
+    let mut times = Vec::with_capacity(mix.len() * iterations);
+    let t_all = Instant::now();
+    for _ in 0..iterations {
+        for m in mix {
+            let t = Instant::now();
+            let v = engine.classify(m);
+            times.push(t.elapsed());
+            std::hint::black_box(v);
+        }
+    }
+    let total = t_all.elapsed();
+    let heap_after_warm = live_bytes() - before;
+    times.sort_unstable();
+    BenchReport {
+        messages_in_mix: mix.len(),
+        iterations,
+        engine_build_ms: ms(engine_build),
+        first_classify_ms: ms(first),
+        heap_after_load_bytes: heap_after_load,
+        heap_after_warm_bytes: heap_after_warm,
+        latency_us_p50: percentile(&times, 0.50),
+        latency_us_p90: percentile(&times, 0.90),
+        latency_us_p99: percentile(&times, 0.99),
+        latency_us_max: percentile(&times, 1.0),
+        throughput_msgs_per_s: times.len() as f64 / total.as_secs_f64().max(1e-9),
+        peak_rss_bytes: peak_rss(),
+    }
+}
+
+pub fn print(r: &BenchReport) {
+    println!("mix: {} messages × {} iterations, one thread", r.messages_in_mix, r.iterations);
+    println!("engine build:         {:.2} ms", r.engine_build_ms);
+    println!("first classify:       {:.2} ms (lazy compile of embedded rules/model)", r.first_classify_ms);
+    println!("heap after load:      {} bytes", r.heap_after_load_bytes);
+    println!("heap after warm-up:   {} bytes (incl. regex caches)", r.heap_after_warm_bytes);
+    println!(
+        "latency per message:  p50 {:.1} µs, p90 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
+        r.latency_us_p50, r.latency_us_p90, r.latency_us_p99, r.latency_us_max
+    );
+    println!("throughput:           {:.0} messages/s", r.throughput_msgs_per_s);
+    if let Some(rss) = r.peak_rss_bytes {
+        println!("peak RSS:             {rss} bytes");
+    }
+}
