@@ -1,7 +1,22 @@
 //! Step 1: text normalisation. One versioned function used by the rules and by the model's
 //! featuriser, so both see the same text. See `testdata/normalise.jsonl` for examples of each step.
+//!
+//! The pipeline (each step is linear in the input and never panics):
+//! 1. corpus placeholders (`DIGIT`, `CELLPHONE`, … from word-segmented corpora) → `x`-masks,
+//! 2. [`fold`]-style character canonicalisation (NFKC, traditional → simplified, lower case,
+//!    zero-width / format characters removed) — decorations are kept for step 3,
+//! 3. gaps between words ([`clean`]): decorations that split words removed, whitespace collapsed,
+//!    spaces and split symbols between CJK characters removed (`加 微 信` → `加微信`),
+//! 4. evasion variants → canonical tokens (`薇信` → `微信`, `扣扣` → `qq`, `+vx` → `加微信`),
+//! 5. entities ([`entities`]): URLs, phones, amounts, codes, pickup codes, dates, other numbers;
+//!    `masked` replaces each with [`EntityKind::mask`].
+
+mod clean;
+mod entities;
+mod t2s;
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Bumped whenever the output of [`normalise`] changes for any input. The model manifest records
 /// the version its features were computed with; a mismatch refuses the model.
@@ -74,11 +89,140 @@ impl Normalised {
 /// simplified, case folding, zero-width and decorative characters removed. Used for signature
 /// names and sender names, where entity recognition and evasion rules do not apply.
 pub fn fold(s: &str) -> String {
-    s.to_lowercase()
+    fold_impl(s, true)
 }
 
 /// Normalise a message body.
 pub fn normalise(body: &str) -> Normalised {
-    let text = fold(body);
-    Normalised { masked: text.clone(), text, entities: Vec::new(), evasions: Vec::new() }
+    let mut evasions = clean::Evasions::default();
+    // Word-segmented corpora replace digits and phones by upper-case placeholder words; turn them
+    // into the `x`-masks of the other corpus before case folding erases the difference.
+    let rewritten = entities::rewrite_placeholders(body);
+    let (src, url_placeholder) = match &rewritten {
+        Some((s, url)) => (s.as_str(), *url),
+        None => (body, false),
+    };
+    let folded = fold_impl(src, false);
+    let mut chars: Vec<char> = folded.chars().collect();
+    clean::remove_escaped_pua(&mut chars, &mut evasions);
+    let mut chars = clean::clean_gaps(&chars, &mut evasions);
+    // Undoing a variant can make new CJK neighbours (`加 v信` → `加 微信`), whose gap must then be
+    // cleaned too; a few rounds reach the fixpoint (each round only removes material).
+    for _ in 0..3 {
+        match clean::undo_variants(&chars, &mut evasions) {
+            Some(v) => chars = clean::clean_gaps(&v, &mut evasions),
+            None => break,
+        }
+    }
+    let found = entities::scan(&chars, url_placeholder);
+
+    let text: String = chars.iter().collect();
+    let mut masked = String::with_capacity(text.len());
+    let mut entities = Vec::with_capacity(found.len());
+    let mut pos = 0;
+    for f in &found {
+        let (start, end) = (f.start.min(chars.len()), f.end.min(chars.len()));
+        if start < pos || end <= start {
+            continue; // defensive: spans are produced in order and never overlap
+        }
+        masked.extend(chars.get(pos..start).unwrap_or_default());
+        masked.push_str(f.kind.mask());
+        entities.push(Entity { kind: f.kind, text: chars.get(start..end).unwrap_or_default().iter().collect() });
+        pos = end;
+    }
+    masked.extend(chars.get(pos..).unwrap_or_default());
+    Normalised { text, masked, entities, evasions: evasions.into_vec() }
+}
+
+/// Zero-width, bidi and other format characters, variation selectors, combining enclosing marks
+/// and control characters other than whitespace: invisible, used to break up keywords.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{20DD}'..='\u{20E4}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}'
+        | '\u{E0100}'..='\u{E01EF}')
+        || (c.is_control() && !c.is_whitespace())
+}
+
+/// Symbols used to decorate or split text: arrows, technical symbols, box drawing, geometric
+/// shapes, miscellaneous symbols, dingbats, emoji and private-use glyphs (old phones' emoji).
+pub(crate) fn is_decoration(c: char) -> bool {
+    matches!(c,
+        '\u{2190}'..='\u{21FF}' | '\u{2300}'..='\u{23FF}' | '\u{2500}'..='\u{27BF}'
+        | '\u{2900}'..='\u{297F}' | '\u{2B00}'..='\u{2BFF}' | '\u{3030}' | '\u{303D}'
+        | '\u{E000}'..='\u{F8FF}' | '\u{1F000}'..='\u{1FBFF}' | '\u{F0000}'..='\u{10FFFF}')
+}
+
+/// One pass of character mapping: drops invisible (and, for [`fold`], decorative) characters,
+/// converts traditional to simplified and lower-cases.
+fn map_chars(src: impl Iterator<Item = char>, out: &mut String, strip_decorations: bool) {
+    for c in src {
+        if c.is_ascii() {
+            if !c.is_ascii_control() || c.is_ascii_whitespace() {
+                out.push(c.to_ascii_lowercase());
+            }
+            continue;
+        }
+        if is_invisible(c) || (strip_decorations && is_decoration(c)) {
+            continue;
+        }
+        // to_lowercase yields the character itself when it has no lower case (CJK, symbols).
+        out.extend(t2s::to_simplified(c).to_lowercase());
+    }
+}
+
+fn fold_impl(s: &str, strip_decorations: bool) -> String {
+    if s.is_ascii() {
+        // NFKC, simplification and the removals are all identities on ASCII (except controls).
+        let mut out = String::with_capacity(s.len());
+        map_chars(s.chars(), &mut out, strip_decorations);
+        return out;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    map_chars(s.nfkc(), &mut out, strip_decorations);
+    // Removing a character or lower-casing can leave text that is no longer NFKC (a combining
+    // mark meets a new base); normalise again until stable. Two extra rounds always suffice in
+    // practice; the bound keeps this linear.
+    for _ in 0..3 {
+        if is_nfkc_quick(out.chars()) == IsNormalized::Yes {
+            break;
+        }
+        let mut again = String::with_capacity(out.len());
+        map_chars(out.nfkc(), &mut again, strip_decorations);
+        if again == out {
+            break;
+        }
+        out = again;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_canonicalises_characters() {
+        assert_eq!(fold("ＡＢＣ１２３"), "abc123");
+        assert_eq!(fold("【招商銀行】"), "【招商银行】");
+        assert_eq!(fold("微\u{200B}信\u{FEFF}"), "微信");
+        assert_eq!(fold("❤某某银行★"), "某某银行");
+        assert_eq!(fold("Ｈｅｌｌｏ，Ｗｏｒｌｄ！"), "hello,world!");
+    }
+
+    #[test]
+    fn fold_is_idempotent_on_tricky_marks() {
+        for s in ["İ", "a\u{200B}\u{301}", "ǅ", "Σσς", "\u{1E9E}", "ﬃ", "①②"] {
+            let once = fold(s);
+            assert_eq!(fold(&once), once, "input {s:?}");
+        }
+    }
+
+    #[test]
+    fn normalise_masks_every_digit() {
+        let n = normalise("订单12尾号3456于01月02日付款¥7.80,详询4001234567");
+        assert!(!n.masked.chars().any(|c| c.is_ascii_digit()), "{}", n.masked);
+    }
 }
