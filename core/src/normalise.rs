@@ -102,17 +102,17 @@ pub fn normalise(body: &str) -> Normalised {
         Some((s, url)) => (s.as_str(), *url),
         None => (body, false),
     };
-    let folded = fold_impl(src, false);
-    let mut chars: Vec<char> = folded.chars().collect();
-    clean::remove_escaped_pua(&mut chars, &mut evasions);
-    let mut chars = clean::clean_gaps(&chars, &mut evasions);
-    // Undoing a variant can make new CJK neighbours (`加 v信` → `加 微信`), whose gap must then be
-    // cleaned too; a few rounds reach the fixpoint (each round only removes material).
-    for _ in 0..3 {
-        match clean::undo_variants(&chars, &mut evasions) {
-            Some(v) => chars = clean::clean_gaps(&v, &mut evasions),
-            None => break,
+    let unescaped = clean::remove_escaped_pua(src, &mut evasions);
+    let mut chars: Vec<char> = fold_impl(unescaped.as_deref().unwrap_or(src), false).chars().collect();
+    // Cleaning removes characters, which can leave a combining mark on a new base (no longer
+    // NFKC); fold and clean again then. Rare, and a bounded number of rounds keeps this linear.
+    for round in 0..3 {
+        chars = clean_and_undo(&chars, &mut evasions);
+        if round == 2 || is_nfkc_quick(chars.iter().copied()) == IsNormalized::Yes {
+            break;
         }
+        let s: String = chars.iter().collect();
+        chars = fold_impl(&s, false).chars().collect();
     }
     let found = entities::scan(&chars, url_placeholder);
 
@@ -132,6 +132,20 @@ pub fn normalise(body: &str) -> Normalised {
     }
     masked.extend(chars.get(pos..).unwrap_or_default());
     Normalised { text, masked, entities, evasions: evasions.into_vec() }
+}
+
+/// Gap cleaning and evasion variants. Undoing a variant can make new CJK neighbours
+/// (`加 v信` → `加 微信`), whose gap must then be cleaned too; a few rounds reach the fixpoint
+/// (each round only removes material).
+fn clean_and_undo(chars: &[char], evasions: &mut clean::Evasions) -> Vec<char> {
+    let mut chars = clean::clean_gaps(chars, evasions);
+    for _ in 0..3 {
+        match clean::undo_variants(&chars, evasions) {
+            Some(v) => chars = clean::clean_gaps(&v, evasions),
+            None => break,
+        }
+    }
+    chars
 }
 
 /// Zero-width, bidi and other format characters, variation selectors, combining enclosing marks

@@ -36,29 +36,29 @@ fn is_separator(c: char) -> bool {
 
 /// Literal `\ue310`-style escapes for private-use emoji (left as text by one corpus's export)
 /// are decorations; remove them (only the private-use range, so other backslashes stay).
-pub(super) fn remove_escaped_pua(chars: &mut Vec<char>, ev: &mut Evasions) {
-    if !chars.contains(&'\\') {
-        return;
+pub(super) fn remove_escaped_pua(s: &str, ev: &mut Evasions) -> Option<String> {
+    if !s.contains("\\u") {
+        return None;
     }
-    let mut out = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i] == '\\' && chars.get(i + 1) == Some(&'u') {
-            let hex: Option<u32> = chars
-                .get(i + 2..i + 6)
-                .and_then(|h| h.iter().try_fold(0u32, |acc, c| c.to_digit(16).map(|d| acc * 16 + d)));
-            if let Some(v) = hex {
-                if (0xE000..=0xF8FF).contains(&v) {
-                    ev.add("decorations");
-                    i += 6;
-                    continue;
-                }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(k) = rest.find("\\u") {
+        // Everything up to `k + 6` is ASCII when it is an escape, so slicing stays on boundaries.
+        let hex = rest.get(k + 2..k + 6).and_then(|h| u32::from_str_radix(h, 16).ok());
+        match hex {
+            Some(v) if (0xE000..=0xF8FF).contains(&v) && rest.as_bytes().get(k + 2).is_some_and(u8::is_ascii_hexdigit) => {
+                ev.add("decorations");
+                out.push_str(&rest[..k]);
+                rest = &rest[k + 6..];
+            }
+            _ => {
+                out.push_str(&rest[..k + 2]);
+                rest = &rest[k + 2..];
             }
         }
-        out.push(chars[i]);
-        i += 1;
     }
-    *chars = out;
+    out.push_str(rest);
+    Some(out)
 }
 
 /// A CJK character standing alone between non-CJK neighbours (`加` in `加 微 信`).
@@ -152,14 +152,7 @@ fn push_collapsed(out: &mut Vec<char>, run: impl Iterator<Item = char>) {
 }
 
 fn starts_with(t: &[char], i: usize, pat: &str) -> bool {
-    let mut k = i;
-    for p in pat.chars() {
-        if t.get(k) != Some(&p) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    (i..).zip(pat.chars()).all(|(k, p)| t.get(k) == Some(&p))
 }
 
 fn is_ascii_letter_at(t: &[char], i: Option<usize>) -> bool {

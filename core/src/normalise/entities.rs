@@ -73,7 +73,7 @@ pub(super) fn rewrite_placeholders(body: &str) -> Option<(String, bool)> {
             .chars()
             .find(|c| !matches!(c, ' ' | ':' | '：'))
             .is_some_and(|c| c.is_ascii_digit() || (run.ends_with("URL") && c.is_ascii_alphabetic()));
-        if rest.is_empty() && mapped && !(label_before_number && !run.ends_with("DIGIT")) {
+        if rest.is_empty() && mapped && (!label_before_number || run.ends_with("DIGIT")) {
             out.push_str(&body[copied..i]);
             for (k, p) in parts.iter().enumerate() {
                 if k > 0 {
@@ -103,14 +103,7 @@ fn before(t: &[char], i: usize) -> char {
 }
 
 fn starts_with(t: &[char], i: usize, pat: &str) -> bool {
-    let mut k = i;
-    for p in pat.chars() {
-        if t.get(k) != Some(&p) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    (i..).zip(pat.chars()).all(|(k, p)| t.get(k) == Some(&p))
 }
 
 fn ends_with(t: &[char], end: usize, pat: &str) -> bool {
@@ -137,7 +130,8 @@ fn digit_like(t: &[char]) -> Vec<bool> {
         let (p, q) = (before(t, i), at(t, j));
         let bounded = !p.is_ascii_alphabetic() && !q.is_ascii_alphabetic();
         let len = j - i;
-        let near = |c: char| c.is_ascii_digit() || is_han(c);
+        // `xx:xx`, `xx.xx元`, `xx月`: two x next to a digit, CJK or a number separator.
+        let near = |c: char| c.is_ascii_digit() || is_han(c) || matches!(c, ':' | '.' | '-' | '/');
         if bounded && (len >= 3 || (len == 2 && (near(p) || near(q)))) {
             d[i..j].iter_mut().for_each(|v| *v = true);
         }
@@ -576,10 +570,9 @@ impl Scanner<'_> {
         if matches!(self.c(j), '¥' | '$' | '€' | '£') {
             j += 1;
             prefixed = true;
-        } else if starts_with(t, j, "人民币") {
-            j += 3;
-            prefixed = true;
-        } else if starts_with(t, j, "rmb") && !before(t, j).is_ascii_alphabetic() {
+        } else if starts_with(t, j, "人民币")
+            || (starts_with(t, j, "rmb") && !before(t, j).is_ascii_alphabetic())
+        {
             j += 3;
             prefixed = true;
         }
@@ -629,7 +622,8 @@ impl Scanner<'_> {
     /// Month (+ day) after a year or alone: `1月`, `1月2日`, `01月24号`.
     fn month_day(&self, k: usize) -> Option<usize> {
         let me = self.run_end(k);
-        if !(1..=2).contains(&(me - k)) && !(self.masked(k, me) && me - k <= 4 && me > k) {
+        let len = me - k;
+        if !((1..=2).contains(&len) || (self.masked(k, me) && (1..=4).contains(&len))) {
             return None;
         }
         if self.c(me) != '月' || !self.in_range(k, me, 1, 12) {
@@ -679,13 +673,8 @@ impl Scanner<'_> {
                     && !self.dg(me)
                 {
                     // `1/2` is a date; `01-24` only when a time follows (else it may be a range).
-                    if sep == '/' {
-                        Some(me)
-                    } else if self.c(me) == ' ' && self.time_at(me + 1).is_some() {
-                        Some(me)
-                    } else {
-                        None
-                    }
+                    let time_follows = self.c(me) == ' ' && self.time_at(me + 1).is_some();
+                    (sep == '/' || time_follows).then_some(me)
                 } else {
                     None
                 }
