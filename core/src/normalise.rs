@@ -108,7 +108,7 @@ pub fn normalise(body: &str) -> Normalised {
     // NFKC); fold and clean again then. Rare, and a bounded number of rounds keeps this linear.
     for round in 0..3 {
         chars = clean_and_undo(&chars, &mut evasions);
-        if round == 2 || is_nfkc_quick(chars.iter().copied()) == IsNormalized::Yes {
+        if round == 2 || surely_nfkc(&chars) || is_nfkc_quick(chars.iter().copied()) == IsNormalized::Yes {
             break;
         }
         let s: String = chars.iter().collect();
@@ -182,16 +182,41 @@ fn map_chars(src: impl Iterator<Item = char>, out: &mut String, strip_decoration
         if is_invisible(c) || (strip_decorations && is_decoration(c)) {
             continue;
         }
-        // to_lowercase yields the character itself when it has no lower case (CJK, symbols).
-        out.extend(t2s::to_simplified(c).to_lowercase());
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            out.push(t2s::to_simplified(c));
+        } else {
+            // to_lowercase yields the character itself when it has no lower case (symbols).
+            out.extend(t2s::to_simplified(c).to_lowercase());
+        }
     }
 }
 
+/// NFKC of `c` when it is the same for `c` in any context and one character long: ASCII,
+/// full-width forms, common CJK ideographs and punctuation, most emoji. `None` sends the text
+/// through the full NFKC algorithm. (None of these characters composes with a neighbour.)
+fn simple_nfkc(c: char) -> Option<char> {
+    match c {
+        '\u{0}'..='\u{7F}' | '\u{4E00}'..='\u{9FFF}' | '\u{3001}'..='\u{3003}' | '\u{3008}'..='\u{3011}'
+        | '\u{3014}'..='\u{301B}' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' | '\u{00B7}'
+        | '\u{2014}' | '\u{1F300}'..='\u{1FAFF}' => Some(c),
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        '\u{3000}' => Some(' '),
+        '\u{FFE5}' => Some('\u{A5}'),
+        _ => None,
+    }
+}
+
+/// Whether `chars` is certainly NFKC without running the quick check (the common case).
+fn surely_nfkc(chars: &[char]) -> bool {
+    chars.iter().all(|&c| simple_nfkc(c) == Some(c))
+}
+
 fn fold_impl(s: &str, strip_decorations: bool) -> String {
-    if s.is_ascii() {
-        // NFKC, simplification and the removals are all identities on ASCII (except controls).
+    if s.chars().all(|c| simple_nfkc(c).is_some()) {
+        // Fast path: a per-character mapping is exact NFKC here, and the mapped characters
+        // (lower-case ASCII, simplified ideographs) stay NFKC.
         let mut out = String::with_capacity(s.len());
-        map_chars(s.chars(), &mut out, strip_decorations);
+        map_chars(s.chars().filter_map(simple_nfkc), &mut out, strip_decorations);
         return out;
     }
     let mut out = String::with_capacity(s.len() + 8);

@@ -187,6 +187,13 @@ fn url_context(c: Option<&char>) -> bool {
 
 /// Undoes evasion variants; `None` when nothing changed (the common case, no allocation).
 pub(super) fn undo_variants(t: &[char], ev: &mut Evasions) -> Option<Vec<char>> {
+    // Most messages contain none of the characters a variant starts with: skip the rebuild.
+    let candidate = |c: &char| {
+        c.is_ascii_alphabetic() || matches!(c, '薇' | '徽' | '危' | '微' | '威' | '扣' | '企') || ADD_VARIANTS.contains(c)
+    };
+    if !t.iter().any(candidate) {
+        return None;
+    }
     let mut out: Vec<char> = Vec::new();
     let mut changed = false;
     let mut i = 0;

@@ -460,23 +460,26 @@ impl Scanner<'_> {
     }
 
     fn is_phone(&self, groups: &[(usize, usize)], plus: bool) -> bool {
-        let lens: Vec<usize> = groups.iter().map(|(s, e)| e - s).collect();
-        let (s0, _) = groups[0];
+        // At most five groups (see `phone`); a fixed buffer avoids allocating per digit run.
+        let mut buf = [0usize; 5];
+        for (l, (s, e)) in buf.iter_mut().zip(groups) {
+            *l = e - s;
+        }
+        let n = groups.len().min(5);
+        let Some(&(s0, _)) = groups.first() else { return false };
+        let is86 = self.real(s0, '8') && self.real(s0 + 1, '6');
         // Country code: `+86 …`, `0086…`, `86138…`.
-        let (start, lens): (usize, Vec<usize>) = if lens.len() > 1
-            && ((lens[0] == 2 && self.real(s0, '8') && self.real(s0 + 1, '6'))
-                || (lens[0] == 4 && starts_with(self.t, s0, "0086")))
-        {
-            (groups[1].0, lens[1..].to_vec())
-        } else if lens[0] == 13 && self.real(s0, '8') && self.real(s0 + 1, '6') {
-            let mut l = lens.clone();
-            l[0] -= 2;
-            (s0 + 2, l)
+        let (start, from) = if n > 1 && ((buf[0] == 2 && is86) || (buf[0] == 4 && starts_with(self.t, s0, "0086"))) {
+            (groups.get(1).map_or(s0, |g| g.0), 1)
+        } else if buf[0] == 13 && is86 {
+            buf[0] -= 2;
+            (s0 + 2, 0)
         } else if plus {
             return false;
         } else {
-            (s0, lens)
+            (s0, 0)
         };
+        let lens: &[usize] = buf.get(from..n).unwrap_or_default();
         let total: usize = lens.iter().sum();
         let digit_at = |n: usize| -> usize {
             // Position of the n-th digit across groups (skipping one separator per group).
@@ -492,7 +495,7 @@ impl Scanner<'_> {
             pos
         };
         let grouped = lens.len() > 1;
-        let l: &[usize] = &lens;
+        let l = lens;
         // Mobile: 1[3-9] + 9 digits; masks allowed (`xxxxxxxxxxx`, `138****5678`).
         if total == 11
             && matches!(l, [11] | [3, 4, 4] | [3, 8])
