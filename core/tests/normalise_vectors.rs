@@ -96,6 +96,8 @@ fn evasions_are_reported() {
         ("扣扣群", &["variant:qq"]),
         ("回复TD退订", &[]),
         ("提高威信", &[]),
+        // Word-segmented text (spaces between multi-character words) joins without an evasion.
+        ("欢迎 光临 本 店 的 新 会员", &[]),
     ];
     for (input, want) in cases {
         let n = normalise(input);

@@ -79,6 +79,7 @@ pub(super) fn clean_gaps(t: &[char], ev: &mut Evasions) -> Vec<char> {
     // Index of the last single CJK character joined to its left neighbour, and chain length.
     let mut chain_end = usize::MAX;
     let mut chain = 0usize;
+    let (mut chain_hit, mut segmented) = (false, false);
     while i < n {
         let c = t[i];
         if is_word(c) {
@@ -110,9 +111,11 @@ pub(super) fn clean_gaps(t: &[char], ev: &mut Evasions) -> Vec<char> {
                         chain = if chain_end == l { chain + 1 } else { 2 };
                         chain_end = r;
                         // `加 微 信`: three or more single characters in a row were split apart.
-                        if chain >= 3 {
-                            ev.add("split_chars");
-                        }
+                        chain_hit |= chain >= 3;
+                    } else if !sl && !sr && run.iter().all(|c| c.is_whitespace()) {
+                        // Spaces between multi-character words: word-segmented text, where runs
+                        // of one-character words are normal and not an evasion.
+                        segmented = true;
                     }
                     continue;
                 }
@@ -131,6 +134,9 @@ pub(super) fn clean_gaps(t: &[char], ev: &mut Evasions) -> Vec<char> {
                 out.pop();
             }
         }
+    }
+    if chain_hit && !segmented {
+        ev.add("split_chars");
     }
     out
 }

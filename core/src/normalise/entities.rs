@@ -111,8 +111,12 @@ fn ends_with(t: &[char], end: usize, pat: &str) -> bool {
     end >= n && starts_with(t, end - n, pat)
 }
 
+/// Units and counters after which a single `x` is a masked digit.
+const SINGLE_X_UNITS: &str = "月日号年点时分秒元万千百亿个次天周岁张条件位折期楼层室房卫厅人名种间晚斤克%";
+
 /// Which characters count as digits: ASCII digits, corpus masks made of `x` (a run of three or
-/// more, or two next to a digit or a CJK character, not part of a Latin word) and `*` runs next to
+/// more, two next to a digit or a CJK character, or one in a number-like place; never part of a
+/// Latin word) and `*` runs next to
 /// digits (`****1234`) or long ones next to CJK (`尾号****`).
 fn digit_like(t: &[char]) -> Vec<bool> {
     let n = t.len();
@@ -132,7 +136,14 @@ fn digit_like(t: &[char]) -> Vec<bool> {
         let len = j - i;
         // `xx:xx`, `xx.xx元`, `xx月`: two x next to a digit, CJK or a number separator.
         let near = |c: char| c.is_ascii_digit() || is_han(c) || matches!(c, ':' | '.' | '-' | '/');
-        if bounded && (len >= 3 || (len == 2 && (near(p) || near(q)))) {
+        // A single `x` is a digit only in number-like places: before a unit or counter (`x月x日`,
+        // `满x次`), in `x.x`, or after 第; so `x光` or `x型` stay letters.
+        let single = len == 1
+            && (SINGLE_X_UNITS.contains(q)
+                || (q == '.' && (at(t, j + 1) == 'x' || at(t, j + 1).is_ascii_digit()))
+                || (p == '.' && i >= 2 && d[i - 2])
+                || p == '第');
+        if bounded && (len >= 3 || (len == 2 && (near(p) || near(q))) || single) {
             d[i..j].iter_mut().for_each(|v| *v = true);
         }
         i = j;
@@ -527,6 +538,9 @@ impl Scanner<'_> {
         }
         // 106 SMS ports and 5-digit service numbers (95xxx, 96xxx, carriers, public hotlines).
         if !grouped && (8..=21).contains(&total) && prefix("106") {
+            return true;
+        }
+        if !grouped && total == 8 && prefix("1010") {
             return true;
         }
         if !grouped && total == 5 && !self.masked(start, start + 5) {
