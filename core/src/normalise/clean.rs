@@ -98,6 +98,17 @@ pub(super) fn clean_gaps(t: &[char], ev: &mut Evasions) -> Vec<char> {
         let has_sep = run.iter().any(|&c| is_separator(c));
         if between_words && soft {
             let (l, r) = (start - 1, i);
+            // `验证码 604218` and `验证码604218` are the same message: no space between CJK and
+            // digits, so rules and masked n-grams see one form.
+            // Only plain numbers: `?b=1 领取` keeps its space so a URL stays visibly separate.
+            let han_digit = (is_han(t[l]) && t[r].is_ascii_digit() && numeric_token(t, r, true))
+                || (t[l].is_ascii_digit() && is_han(t[r]) && numeric_token(t, l, false));
+            if han_digit && !has_sep {
+                if has_deco {
+                    ev.add("decorations");
+                }
+                continue;
+            }
             if is_han(t[l]) && is_han(t[r]) {
                 let (sl, sr) = (single_han(t, l), single_han(t, r));
                 if !has_sep || sl || sr {
@@ -139,6 +150,18 @@ pub(super) fn clean_gaps(t: &[char], ev: &mut Evasions) -> Vec<char> {
         ev.add("split_chars");
     }
     out
+}
+
+/// Whether the ASCII token (up to whitespace or a non-ASCII character) that starts at `i`
+/// (`forward`) or ends at `i` is a plain number such as `300`, `12.50`, `0755-1234567`.
+fn numeric_token(t: &[char], i: usize, forward: bool) -> bool {
+    let plain = |c: &char| c.is_ascii_digit() || matches!(c, '.' | ',' | ':' | '-' | '/' | '%' | '+');
+    let in_token = |c: &&char| c.is_ascii() && !c.is_ascii_whitespace();
+    if forward {
+        t.get(i..).unwrap_or_default().iter().take_while(in_token).all(|c| plain(c))
+    } else {
+        t.get(..=i).unwrap_or_default().iter().rev().take_while(in_token).all(|c| plain(c))
+    }
 }
 
 /// Pushes `run` with every whitespace run turned into one space.

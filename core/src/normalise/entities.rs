@@ -74,7 +74,14 @@ pub(super) fn rewrite_placeholders(body: &str) -> Option<(String, bool)> {
             .find(|c| !matches!(c, ' ' | ':' | '：'))
             .is_some_and(|c| c.is_ascii_digit() || (run.ends_with("URL") && c.is_ascii_alphabetic()));
         if rest.is_empty() && mapped && (!label_before_number || run.ends_with("DIGIT")) {
-            out.push_str(&body[copied..i]);
+            // Like digits, masks sit next to CJK without a space (the corpus is word-segmented).
+            let mut pre = &body[copied..i];
+            if parts.first().is_some_and(|p| p.starts_with('x')) {
+                if let Some(p) = pre.strip_suffix(' ').filter(|p| p.chars().next_back().is_some_and(|c| !c.is_ascii())) {
+                    pre = p;
+                }
+            }
+            out.push_str(pre);
             for (k, p) in parts.iter().enumerate() {
                 if k > 0 {
                     out.push(' ');
@@ -83,6 +90,13 @@ pub(super) fn rewrite_placeholders(body: &str) -> Option<(String, bool)> {
                 out.push_str(p);
             }
             copied = e;
+            let after = body.get(e..).unwrap_or_default();
+            if parts.last().is_some_and(|p| p.starts_with('x'))
+                && after.starts_with(' ')
+                && after.chars().nth(1).is_some_and(|c| !c.is_ascii())
+            {
+                copied = e + 1;
+            }
             changed = true;
         }
         i = e;
@@ -733,7 +747,8 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        assert_eq!(rewrite_placeholders("打 CELLPHONE 送 DIGIT 元"), Some(("打 xxxxxxxxxxx 送 xxx 元".into(), false)));
+        assert_eq!(rewrite_placeholders("打 CELLPHONE 送 DIGIT 元"), Some(("打xxxxxxxxxxx送xxx元".into(), false)));
+        assert_eq!(rewrite_placeholders("满 DIGIT DIGIT"), Some(("满xxx xxx".into(), false)));
         assert_eq!(rewrite_placeholders("HOTLINE: 4001234567"), None);
         assert_eq!(rewrite_placeholders("iPHONE"), None);
     }
