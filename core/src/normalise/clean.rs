@@ -158,9 +158,9 @@ fn numeric_token(t: &[char], i: usize, forward: bool) -> bool {
     let plain = |c: &char| c.is_ascii_digit() || matches!(c, '.' | ',' | ':' | '-' | '/' | '%' | '+');
     let in_token = |c: &&char| c.is_ascii() && !c.is_ascii_whitespace();
     if forward {
-        t.get(i..).unwrap_or_default().iter().take_while(in_token).all(|c| plain(c))
+        t.get(i..).unwrap_or_default().iter().take_while(in_token).all(plain)
     } else {
-        t.get(..=i).unwrap_or_default().iter().rev().take_while(in_token).all(|c| plain(c))
+        t.get(..=i).unwrap_or_default().iter().rev().take_while(in_token).all(plain)
     }
 }
 
