@@ -230,7 +230,7 @@ pub(super) fn undo_variants(t: &[char], ev: &mut Evasions) -> Option<Vec<char>> 
         let c = t[i];
         let prev = i.checked_sub(1).and_then(|p| t.get(p));
         // Latin tokens: vx / wx / weixin.
-        if c.is_ascii_alphabetic() && !prev.is_some_and(|p| p.is_ascii_alphabetic()) {
+        if c.is_ascii_alphabetic() && !prev.is_some_and(|p| p.is_ascii_alphanumeric()) {
             let mut e = i;
             while t.get(e).is_some_and(|c| c.is_ascii_alphabetic()) {
                 e += 1;
