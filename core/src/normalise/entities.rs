@@ -230,7 +230,7 @@ const AMOUNT_UNITS: &[&str] = &[
 ];
 /// Characters allowed between a keyword and its value (`验证码：`, `验证码是`, `code is`).
 fn is_window(c: char) -> bool {
-    matches!(c, ' ' | ':' | '是' | '为' | '"' | '\'' | '“' | '”' | '[' | '【' | '(' | '「' | '<' | '=' | '#')
+    matches!(c, ' ' | ':' | '是' | '为' | '"' | '\'' | '“' | '”' | '[' | '【' | '(' | '「' | '『' | '<' | '=' | '#')
 }
 
 fn url_char(c: char) -> bool {
@@ -407,12 +407,18 @@ impl Scanner<'_> {
     /// Whether a code keyword follows (`123456是您的验证码`, `1234 is your code`).
     fn keyword_after(&self, e: usize, kws: &[&str]) -> bool {
         let mut k = e;
+        let mut han_skipped = 0;
         for _ in 0..24 {
             if kws.iter().any(|kw| starts_with(self.t, k, kw)) {
                 return true;
             }
             let c = self.c(k);
-            if is_window(c) || c.is_ascii_lowercase() || "您你的本次)】]".contains(c) {
+            if is_window(c) || c.is_ascii_lowercase() || "您你的本次)】]』」".contains(c) {
+                k += 1;
+            } else if is_han(c) && han_skipped < 4 && !"的于在为是卡号".contains(c) {
+                // `511488短信登录验证码`, `(353934)微信验证码`: a few qualifying characters,
+                // but not `1234的卡…` (a card tail described further on).
+                han_skipped += 1;
                 k += 1;
             } else {
                 return false;
@@ -430,8 +436,12 @@ impl Scanner<'_> {
 
     fn code(&self, i: usize) -> Option<usize> {
         let e = self.alnum_end(i);
-        if !(4..=8).contains(&(e - i)) || !(i..e).any(|k| self.dg(k)) {
+        if !(4..=8).contains(&(e - i)) {
             return None;
+        }
+        if !(i..e).any(|k| self.dg(k)) {
+            // Letters-only codes (`验证码：qgfdae`) only right after an explicit code word.
+            return self.keyword_before(i, &CODE_KEYWORDS[..12], false).then_some(e);
         }
         (self.keyword_before(i, CODE_KEYWORDS, true) || self.keyword_after(e, CODE_KEYWORDS)).then_some(e)
     }
@@ -471,7 +481,10 @@ impl Scanner<'_> {
                 break;
             }
         }
-        (1..=count).rev().find(|&k| self.is_phone(&groups[..k], plus)).map(|k| groups[k - 1].1)
+        let end = (1..=count).rev().find(|&k| self.is_phone(&groups[..k], plus)).map(|k| groups[k - 1].1)?;
+        // `10000.00元` is money, not the carrier's number.
+        let money = (self.c(end) == '.' && self.dg(end + 1)) || self.unit_end(end).is_some();
+        (!money).then_some(end)
     }
 
     fn real(&self, k: usize, want: char) -> bool {
