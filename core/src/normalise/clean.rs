@@ -111,7 +111,10 @@ pub(super) fn clean_gaps(t: &[char], ev: &mut Evasions) -> Vec<char> {
             }
             if is_han(t[l]) && is_han(t[r]) {
                 let (sl, sr) = (single_han(t, l), single_han(t, r));
-                if !has_sep || sl || sr {
+                // Symbols go only inside a chain of two or more split points (`加-微-信`,
+                // `请加/微/信`); one symbol is meaningful (`元/月`, `男/女`, `北京-上海`).
+                let chained = has_sep && (split_continues(t, r, true) || split_continues(t, l, false));
+                if !has_sep || chained {
                     if has_deco {
                         ev.add("decorations");
                     }
@@ -161,6 +164,27 @@ fn numeric_token(t: &[char], i: usize, forward: bool) -> bool {
         t.get(i..).unwrap_or_default().iter().take_while(in_token).all(plain)
     } else {
         t.get(..=i).unwrap_or_default().iter().rev().take_while(in_token).all(plain)
+    }
+}
+
+/// Whether the CJK character at `i` is a single character followed (`forward`) or preceded by
+/// another split point: a gap of only spaces, symbols and decorations, then a CJK character.
+fn split_continues(t: &[char], i: usize, forward: bool) -> bool {
+    let soft = |c: char| c.is_whitespace() || is_decoration(c) || is_separator(c);
+    let mut k = i;
+    let mut gap = 0;
+    loop {
+        let next = if forward { k.checked_add(1) } else { k.checked_sub(1) };
+        let Some(c) = next.and_then(|n| t.get(n)).copied() else { return false };
+        let Some(n) = next else { return false };
+        k = n;
+        if is_word(c) {
+            return gap > 0 && is_han(c);
+        }
+        if !soft(c) {
+            return false;
+        }
+        gap += 1;
     }
 }
 

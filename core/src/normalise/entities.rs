@@ -647,7 +647,13 @@ impl Scanner<'_> {
 
     fn time_at(&self, k: usize) -> Option<usize> {
         let he = self.run_end(k);
-        if !(1..=2).contains(&(he - k)) || !self.in_range(k, he, 0, 24) || self.c(he) != ':' {
+        if !(1..=2).contains(&(he - k)) || !self.in_range(k, he, 0, 24) {
+            return None;
+        }
+        if matches!(self.c(he), '时' | '点') {
+            return Some(self.cjk_minutes(he + 1));
+        }
+        if self.c(he) != ':' {
             return None;
         }
         let me = self.run_end(he + 1);
@@ -661,6 +667,19 @@ impl Scanner<'_> {
             }
         }
         Some(me)
+    }
+
+    /// Optional `43分` (and `05秒`) after `08时` / `8点`.
+    fn cjk_minutes(&self, k: usize) -> usize {
+        let me = self.run_end(k);
+        if me == k || me - k > 2 || self.c(me) != '分' || !self.in_range(k, me, 0, 59) {
+            return k;
+        }
+        let se = self.run_end(me + 1);
+        if se > me + 1 && se - (me + 1) <= 2 && self.c(se) == '秒' {
+            return se + 1;
+        }
+        me + 1
     }
 
     /// Month (+ day) after a year or alone: `1月`, `1月2日`, `01月24号`.
@@ -695,10 +714,7 @@ impl Scanner<'_> {
             }
             '月' => self.month_day(i),
             '日' if small && self.in_range(i, g, 1, 31) => Some(g + 1),
-            '点' | '时' if small && self.in_range(i, g, 0, 24) => {
-                let me = self.run_end(g + 1);
-                Some(if me > g + 1 && me - (g + 1) <= 2 && self.c(me) == '分' { me + 1 } else { g + 1 })
-            }
+            '点' | '时' if small && self.in_range(i, g, 0, 24) => Some(self.cjk_minutes(g + 1)),
             ':' => self.time_at(i),
             '-' | '/' | '.' => {
                 let me = self.run_end(g + 1);
