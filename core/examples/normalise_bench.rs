@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use smsguard_core::normalise::{fold, normalise};
 
-/// Invented messages of typical shapes and lengths (about 20–90 characters).
+/// Invented messages of typical shapes and lengths (about 15–90 characters).
 const MESSAGES: &[&str] = &[
     "【某某银行】您尾号4821的储蓄卡于01月24日16:47消费人民币1,234.00元，余额5,678.90元。",
     "【某某支付】验证码604218，用于登录验证，5分钟内有效，请勿泄露给他人。",
@@ -18,6 +18,8 @@ const MESSAGES: &[&str] = &[
     "Your verification code is 739104. It expires in 10 minutes.",
     "尊敬的客户，您本月话费余额xxx元，为避免停机请及时充值。",
     "明天下午3点开会，记得带材料",
+    "【某某物流】您的包裹已由驿站代收，请凭取件码A12-3456于今日20:00前到幸福路88号领取，如有疑问请致电13912345678或4009876543。",
+    "【某某電商】親愛的會員，您的積分即將過期！登錄 www.abc-mall.cn 兌換禮品，滿199元減30元，優惠截止2026年12月31日，回TD退訂",
 ];
 
 /// Per-message nanoseconds of `f` over all messages, sorted.

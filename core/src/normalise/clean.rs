@@ -247,11 +247,16 @@ pub(super) fn undo_variants(t: &[char], ev: &mut Evasions) -> Option<Vec<char>> 
     if !t.iter().any(candidate) {
         return None;
     }
-    let mut out: Vec<char> = Vec::new();
+    let mut out: Vec<char> = Vec::with_capacity(t.len() + 4);
     let mut changed = false;
     let mut i = 0;
     while i < t.len() {
         let c = t[i];
+        if !candidate(&c) {
+            out.push(c);
+            i += 1;
+            continue;
+        }
         let prev = i.checked_sub(1).and_then(|p| t.get(p));
         // Latin tokens: vx / wx / weixin.
         if c.is_ascii_alphabetic() && !prev.is_some_and(|p| p.is_ascii_alphanumeric()) {

@@ -121,6 +121,10 @@ fn starts_with(t: &[char], i: usize, pat: &str) -> bool {
 }
 
 fn ends_with(t: &[char], end: usize, pat: &str) -> bool {
+    // Cheap rejection on the last character before counting.
+    if end == 0 || pat.chars().next_back() != t.get(end - 1).copied() {
+        return false;
+    }
     let n = pat.chars().count();
     end >= n && starts_with(t, end - n, pat)
 }
@@ -409,10 +413,10 @@ impl Scanner<'_> {
         let mut k = e;
         let mut han_skipped = 0;
         for _ in 0..24 {
-            if kws.iter().any(|kw| starts_with(self.t, k, kw)) {
+            let c = self.c(k);
+            if kws.iter().any(|kw| kw.starts_with(c) && starts_with(self.t, k, kw)) {
                 return true;
             }
-            let c = self.c(k);
             if is_window(c) || c.is_ascii_lowercase() || "您你的本次)】]』」".contains(c) {
                 k += 1;
             } else if is_han(c) && han_skipped < 4 && !"的于在为是卡号".contains(c) {
