@@ -10,6 +10,19 @@
 //! 4. evasion variants → canonical tokens (`薇信` → `微信`, `扣扣` → `qq`, `+vx` → `加微信`),
 //! 5. entities ([`entities`]): URLs, phones, amounts, codes, pickup codes, dates, other numbers;
 //!    `masked` replaces each with [`EntityKind::mask`].
+//!
+//! Decisions worth knowing:
+//! - Corpus masks count as digits: `x`-runs (`尾号xxxx` masks like `尾号1234`), `*`-runs next to
+//!   digits (`****1234`, `138****5678`), and word-segmented placeholders (`DIGIT` → `xxx`,
+//!   `CELLPHONE`/`PHONE`/`HOTLINE` → 11 `x`, `URL` → a URL entity), so every corpus gives the
+//!   same `masked`.
+//! - Spaces go between CJK characters and between CJK and plain numbers; they stay between Latin
+//!   words and around URLs. One symbol between CJK words stays (`元/月`, `北京-上海`); only
+//!   chains of split points are joined (`加-微-信`).
+//! - 卫星 is not treated as WeChat (an ordinary word far more often than an evasion); 威信 only
+//!   as a contact (`加威信`, `威信号`, `威信:abc`).
+//! - `text` is a fixpoint: `normalise(&n.text).text == n.text` (property-tested). `masked` of
+//!   `text` can differ from `masked` only for upper-case corpus placeholders, which folding erases.
 
 mod clean;
 mod entities;
@@ -75,7 +88,8 @@ pub struct Normalised {
     /// identical whatever masking a corpus used.
     pub masked: String,
     pub entities: Vec<Entity>,
-    /// Evasions that were undone (e.g. `split_chars`, `variant:薇信`), for explanations.
+    /// Evasions that were undone, for explanations, in first-seen order: `decorations`,
+    /// `split_chars`, `variant:wechat`, `variant:qq`, `variant:add`.
     pub evasions: Vec<String>,
 }
 
