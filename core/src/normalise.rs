@@ -5,10 +5,10 @@
 //! 1. corpus placeholders (`DIGIT`, `CELLPHONE`, … from word-segmented corpora) → `x`-masks,
 //! 2. [`fold`]-style character canonicalisation (NFKC, traditional → simplified, lower case,
 //!    zero-width / format characters removed) — decorations are kept for step 3,
-//! 3. gaps between words ([`clean`]): decorations that split words removed, whitespace collapsed,
+//! 3. gaps between words (`clean`): decorations that split words removed, whitespace collapsed,
 //!    spaces and split symbols between CJK characters removed (`加 微 信` → `加微信`),
 //! 4. evasion variants → canonical tokens (`薇信` → `微信`, `扣扣` → `qq`, `+vx` → `加微信`),
-//! 5. entities ([`entities`]): URLs, phones, amounts, codes, pickup codes, dates, other numbers;
+//! 5. entities (`entities`): URLs, phones, amounts, codes, pickup codes, dates, other numbers;
 //!    `masked` replaces each with [`EntityKind::mask`].
 //!
 //! Decisions worth knowing:
