@@ -420,7 +420,7 @@ impl Scanner<'_> {
             if is_window(c) || c.is_ascii_lowercase() || "您你的本次)】]』」".contains(c) {
                 k += 1;
             } else if is_han(c) && han_skipped < 4 && !"的于在为是卡号".contains(c) {
-                // `511488短信登录验证码`, `(353934)微信验证码`: a few qualifying characters,
+                // `583920短信登录验证码`, `(716205)微信验证码`: a few qualifying characters,
                 // but not `1234的卡…` (a card tail described further on).
                 han_skipped += 1;
                 k += 1;
