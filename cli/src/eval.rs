@@ -94,12 +94,14 @@ fn parse_tsv_row(header: &[String], cols: &[&str]) -> Result<Labelled, String> {
     let body = col(&["body", "text"]).ok_or("no text column")?;
     let sender = col(&["sender"]).unwrap_or_default();
     // With an `action` column, `category` is the category; in notify-samples `subcategory` is.
-    let category = if header.iter().any(|h| h == "action") { col(&["category"]) } else { col(&["subcategory"]) }
-        .and_then(|c| parse_category(action, c));
+    let category =
+        if header.iter().any(|h| h == "action") { col(&["category"]) } else { col(&["subcategory"]) }
+            .and_then(|c| parse_category(action, c));
     Ok(Labelled { message: SmsMessage::new(sender, body), action, category })
 }
 
-const ACTIONS: [Action; 5] = [Action::Allow, Action::Transaction, Action::Promotion, Action::Junk, Action::None];
+const ACTIONS: [Action; 5] =
+    [Action::Allow, Action::Transaction, Action::Promotion, Action::Junk, Action::None];
 
 #[derive(Debug, Default, Serialize)]
 pub struct ActionMetrics {
@@ -232,6 +234,16 @@ pub fn print(r: &Report) {
         r.ham,
         pct(r.ham_to_junk_rate)
     );
-    println!("spam caught (junk or promotion):   {} of {} = {}", r.spam_caught, r.spam, pct(r.spam_caught_rate));
-    println!("junk sent to junk:                 {} of {} = {}", r.junk_to_junk, r.junk, pct(r.junk_to_junk_rate));
+    println!(
+        "spam caught (junk or promotion):   {} of {} = {}",
+        r.spam_caught,
+        r.spam,
+        pct(r.spam_caught_rate)
+    );
+    println!(
+        "junk sent to junk:                 {} of {} = {}",
+        r.junk_to_junk,
+        r.junk,
+        pct(r.junk_to_junk_rate)
+    );
 }

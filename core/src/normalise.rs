@@ -141,7 +141,8 @@ pub fn normalise(body: &str) -> Normalised {
         }
         masked.extend(chars.get(pos..start).unwrap_or_default());
         masked.push_str(f.kind.mask());
-        entities.push(Entity { kind: f.kind, text: chars.get(start..end).unwrap_or_default().iter().collect() });
+        entities
+            .push(Entity { kind: f.kind, text: chars.get(start..end).unwrap_or_default().iter().collect() });
         pos = end;
     }
     masked.extend(chars.get(pos..).unwrap_or_default());
@@ -210,9 +211,18 @@ fn map_chars(src: impl Iterator<Item = char>, out: &mut String, strip_decoration
 /// through the full NFKC algorithm. (None of these characters composes with a neighbour.)
 fn simple_nfkc(c: char) -> Option<char> {
     match c {
-        '\u{0}'..='\u{7F}' | '\u{4E00}'..='\u{9FFF}' | '\u{3001}'..='\u{3003}' | '\u{3008}'..='\u{3011}'
-        | '\u{3014}'..='\u{301B}' | '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' | '\u{00B7}'
-        | '\u{2014}' | '\u{1F300}'..='\u{1FAFF}' => Some(c),
+        '\u{0}'..='\u{7F}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{3001}'..='\u{3003}'
+        | '\u{3008}'..='\u{3011}'
+        | '\u{3014}'..='\u{301B}'
+        | '\u{2018}'
+        | '\u{2019}'
+        | '\u{201C}'
+        | '\u{201D}'
+        | '\u{00B7}'
+        | '\u{2014}'
+        | '\u{1F300}'..='\u{1FAFF}' => Some(c),
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
         '\u{3000}' => Some(' '),
         '\u{FFE5}' => Some('\u{A5}'),

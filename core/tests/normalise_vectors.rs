@@ -8,8 +8,23 @@ use smsguard_core::normalise::{fold, normalise, EntityKind};
 const VECTORS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/normalise.jsonl"));
 
 const STEPS: &[&str] = &[
-    "nfkc", "t2s", "case", "zero_width", "decorations", "split_chars", "variant", "whitespace", "url",
-    "phone", "amount", "code", "date", "pickup", "number", "x_mask", "mixed",
+    "nfkc",
+    "t2s",
+    "case",
+    "zero_width",
+    "decorations",
+    "split_chars",
+    "variant",
+    "whitespace",
+    "url",
+    "phone",
+    "amount",
+    "code",
+    "date",
+    "pickup",
+    "number",
+    "x_mask",
+    "mixed",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -75,7 +90,13 @@ fn vectors_hold() {
             failures.push(format!("line {line} [{}] {}:\n    {}", v.step, v.note, why.join("\n    ")));
         }
     }
-    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), vectors.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors failed:\n{}",
+        failures.len(),
+        vectors.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -114,10 +135,65 @@ fn fold_keeps_brackets_and_drops_decorations() {
 /// Characters that exercise every branch: digits, masks, separators, CJK, keywords pieces.
 fn sms_like() -> impl Strategy<Value = String> {
     let atoms = prop::sample::select(vec![
-        "0", "1", "3", "8", "9", "x", "xx", "*", "-", ".", "/", ":", " ", "+", "¥", "元", "万", "年", "月",
-        "日", "号", "码", "验证码", "取件码", "凭", "是", "加", "微", "信", "v", "vx", "薇", "扣扣", "http://",
-        "www.", ".cn", "t.cn/", "a", "Ａ", "１", "❤", "\u{200B}", "\u{FE0F}", "\u{301}", "İ", "銀", "\n",
-        "【", "】", "，", "。", "DIGIT", "CELLPHONE", "URL", "\\ue310", "人民币", "rmb", "code", "is",
+        "0",
+        "1",
+        "3",
+        "8",
+        "9",
+        "x",
+        "xx",
+        "*",
+        "-",
+        ".",
+        "/",
+        ":",
+        " ",
+        "+",
+        "¥",
+        "元",
+        "万",
+        "年",
+        "月",
+        "日",
+        "号",
+        "码",
+        "验证码",
+        "取件码",
+        "凭",
+        "是",
+        "加",
+        "微",
+        "信",
+        "v",
+        "vx",
+        "薇",
+        "扣扣",
+        "http://",
+        "www.",
+        ".cn",
+        "t.cn/",
+        "a",
+        "Ａ",
+        "１",
+        "❤",
+        "\u{200B}",
+        "\u{FE0F}",
+        "\u{301}",
+        "İ",
+        "銀",
+        "\n",
+        "【",
+        "】",
+        "，",
+        "。",
+        "DIGIT",
+        "CELLPHONE",
+        "URL",
+        "\\ue310",
+        "人民币",
+        "rmb",
+        "code",
+        "is",
     ]);
     prop::collection::vec(atoms, 0..40).prop_map(|v| v.concat())
 }
@@ -160,7 +236,8 @@ proptest! {
 #[test]
 fn huge_repeats_are_linear() {
     // Long adversarial inputs must finish quickly (linear scanners, bounded windows).
-    for unit in ["1", "x", "*", "加 ", "-微", "验证码", "1-", "a.", "http://a", "¥1,000", "\\ue000", "❤ "] {
+    for unit in ["1", "x", "*", "加 ", "-微", "验证码", "1-", "a.", "http://a", "¥1,000", "\\ue000", "❤ "]
+    {
         let s = unit.repeat(20_000);
         let start = std::time::Instant::now();
         let n = normalise(&s);

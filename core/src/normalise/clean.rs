@@ -30,8 +30,28 @@ fn is_word(c: char) -> bool {
 
 /// Symbols that spammers put between single characters (`加-微-信`, `加.微.信`, `加/微/信`).
 fn is_separator(c: char) -> bool {
-    matches!(c, '-' | '.' | '/' | '_' | '|' | '·' | '*' | '~' | '\\' | '=' | '#' | '^' | '`' | '•'
-        | '—' | '–' | '…' | '‧' | '∙' | '⋅')
+    matches!(
+        c,
+        '-' | '.'
+            | '/'
+            | '_'
+            | '|'
+            | '·'
+            | '*'
+            | '~'
+            | '\\'
+            | '='
+            | '#'
+            | '^'
+            | '`'
+            | '•'
+            | '—'
+            | '–'
+            | '…'
+            | '‧'
+            | '∙'
+            | '⋅'
+    )
 }
 
 /// Literal `\ue310`-style escapes for private-use emoji (left as text by one corpus's export)
@@ -46,7 +66,10 @@ pub(super) fn remove_escaped_pua(s: &str, ev: &mut Evasions) -> Option<String> {
         // Everything up to `k + 6` is ASCII when it is an escape, so slicing stays on boundaries.
         let hex = rest.get(k + 2..k + 6).and_then(|h| u32::from_str_radix(h, 16).ok());
         match hex {
-            Some(v) if (0xE000..=0xF8FF).contains(&v) && rest.as_bytes().get(k + 2).is_some_and(u8::is_ascii_hexdigit) => {
+            Some(v)
+                if (0xE000..=0xF8FF).contains(&v)
+                    && rest.as_bytes().get(k + 2).is_some_and(u8::is_ascii_hexdigit) =>
+            {
                 ev.add("decorations");
                 out.push_str(&rest[..k]);
                 rest = &rest[k + 6..];
@@ -213,7 +236,8 @@ fn is_ascii_letter_at(t: &[char], i: Option<usize>) -> bool {
 }
 
 /// WeChat spelled with look-alike or sound-alike characters, always an evasion.
-const WECHAT_VARIANTS: &[&str] = &["薇信", "徽信", "危信", "微芯", "薇芯", "威芯", "徽芯", "v信", "微x", "威x"];
+const WECHAT_VARIANTS: &[&str] =
+    &["薇信", "徽信", "危信", "微芯", "薇芯", "威芯", "徽芯", "v信", "微x", "威x"];
 /// Latin spellings of WeChat, as whole Latin tokens only (`vx`, not the `vx` in `vxworks`).
 const WECHAT_LATIN: &[&str] = &["vx", "wx", "weixin", "vxin", "weix"];
 /// Characters before which `+` / `伽` / `咖` stand for 加 (add me on …).
@@ -242,7 +266,9 @@ fn url_context(c: Option<&char>) -> bool {
 pub(super) fn undo_variants(t: &[char], ev: &mut Evasions) -> Option<Vec<char>> {
     // Most messages contain none of the characters a variant starts with: skip the rebuild.
     let candidate = |c: &char| {
-        c.is_ascii_alphabetic() || matches!(c, '薇' | '徽' | '危' | '微' | '威' | '扣' | '企') || ADD_VARIANTS.contains(c)
+        c.is_ascii_alphabetic()
+            || matches!(c, '薇' | '徽' | '危' | '微' | '威' | '扣' | '企')
+            || ADD_VARIANTS.contains(c)
     };
     if !t.iter().any(candidate) {
         return None;

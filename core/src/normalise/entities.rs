@@ -77,7 +77,9 @@ pub(super) fn rewrite_placeholders(body: &str) -> Option<(String, bool)> {
             // Like digits, masks sit next to CJK without a space (the corpus is word-segmented).
             let mut pre = &body[copied..i];
             if parts.first().is_some_and(|p| p.starts_with('x')) {
-                if let Some(p) = pre.strip_suffix(' ').filter(|p| p.chars().next_back().is_some_and(|c| !c.is_ascii())) {
+                if let Some(p) =
+                    pre.strip_suffix(' ').filter(|p| p.chars().next_back().is_some_and(|c| !c.is_ascii()))
+                {
                     pre = p;
                 }
             }
@@ -211,30 +213,46 @@ struct Scanner<'a> {
 }
 
 const TLDS: &[&str] = &[
-    "cn", "com", "net", "org", "top", "xyz", "cc", "vip", "me", "io", "shop", "ink", "club", "info",
-    "biz", "co", "tv", "wang", "ltd", "site", "online", "store", "tech", "fun", "link", "live", "pro",
-    "app", "icu", "asia", "hk", "tw", "mobi", "work", "cloud", "im", "ly", "gl",
+    "cn", "com", "net", "org", "top", "xyz", "cc", "vip", "me", "io", "shop", "ink", "club", "info", "biz",
+    "co", "tv", "wang", "ltd", "site", "online", "store", "tech", "fun", "link", "live", "pro", "app", "icu",
+    "asia", "hk", "tw", "mobi", "work", "cloud", "im", "ly", "gl",
 ];
 
 const CODE_KEYWORDS: &[&str] = &[
-    "验证码", "校验码", "动态码", "动态密码", "确认码", "安全码", "激活码", "授权码", "认证码", "短信码",
-    "登录码", "口令", "密码", "code", "otp",
+    "验证码",
+    "校验码",
+    "动态码",
+    "动态密码",
+    "确认码",
+    "安全码",
+    "激活码",
+    "授权码",
+    "认证码",
+    "短信码",
+    "登录码",
+    "口令",
+    "密码",
+    "code",
+    "otp",
 ];
 const PICKUP_KEYWORDS: &[&str] =
     &["取件码", "取货码", "提货码", "取餐码", "取件号", "取货号", "提货号", "凭"];
 const AMOUNT_KEYWORDS: &[&str] = &[
-    "余额", "金额", "消费", "支出", "收入", "入账", "到账", "转账", "还款", "扣款", "支付", "付款",
-    "退款", "充值", "额度", "借款", "贷款", "存入", "取出", "提现", "缴费", "应还", "欠款", "欠费",
-    "话费", "红包", "奖金", "价格", "售价", "特价", "仅需", "只需", "交易",
+    "余额", "金额", "消费", "支出", "收入", "入账", "到账", "转账", "还款", "扣款", "支付", "付款", "退款",
+    "充值", "额度", "借款", "贷款", "存入", "取出", "提现", "缴费", "应还", "欠款", "欠费", "话费", "红包",
+    "奖金", "价格", "售价", "特价", "仅需", "只需", "交易",
 ];
 /// Longest first, so `万元` wins over `万`.
 const AMOUNT_UNITS: &[&str] = &[
-    "万元", "亿元", "千元", "百元", "美元", "港元", "港币", "欧元", "日元", "块钱", "元", "块", "万",
-    "亿", "rmb",
+    "万元", "亿元", "千元", "百元", "美元", "港元", "港币", "欧元", "日元", "块钱", "元", "块", "万", "亿",
+    "rmb",
 ];
 /// Characters allowed between a keyword and its value (`验证码：`, `验证码是`, `code is`).
 fn is_window(c: char) -> bool {
-    matches!(c, ' ' | ':' | '是' | '为' | '"' | '\'' | '“' | '”' | '[' | '【' | '(' | '「' | '『' | '<' | '=' | '#')
+    matches!(
+        c,
+        ' ' | ':' | '是' | '为' | '"' | '\'' | '“' | '”' | '[' | '【' | '(' | '「' | '『' | '<' | '=' | '#'
+    )
 }
 
 fn url_char(c: char) -> bool {
@@ -284,7 +302,9 @@ impl Scanner<'_> {
                 return Some((e, EntityKind::Url));
             }
         }
-        if url_placeholder && starts_with(self.t, i, "url") && !p.is_ascii_alphabetic()
+        if url_placeholder
+            && starts_with(self.t, i, "url")
+            && !p.is_ascii_alphabetic()
             && !self.c(i + 3).is_ascii_alphabetic()
         {
             return Some((i + 3, EntityKind::Url));
@@ -392,7 +412,11 @@ impl Scanner<'_> {
                 copula |= c == '是' || c == '为';
                 j -= 1;
                 steps += 1;
-            } else if c == 's' && before(t, j - 1) == 'i' && !before(t, j.saturating_sub(2)).is_ascii_alphabetic() && j >= 2 {
+            } else if c == 's'
+                && before(t, j - 1) == 'i'
+                && !before(t, j.saturating_sub(2)).is_ascii_alphabetic()
+                && j >= 2
+            {
                 copula = true;
                 j -= 2;
                 steps += 2;
@@ -401,8 +425,7 @@ impl Scanner<'_> {
             }
         }
         let hit = kws.iter().any(|kw| {
-            ends_with(t, j, kw)
-                && (!kw.is_ascii() || !before(t, j - kw.len()).is_ascii_alphabetic())
+            ends_with(t, j, kw) && (!kw.is_ascii() || !before(t, j - kw.len()).is_ascii_alphabetic())
         });
         // `…码是 123456` / `…码为 123456`: any code word followed by a copula.
         hit || (generic_ma && copula && before(t, j) == '码')
@@ -511,16 +534,17 @@ impl Scanner<'_> {
         let Some(&(s0, _)) = groups.first() else { return false };
         let is86 = self.real(s0, '8') && self.real(s0 + 1, '6');
         // Country code: `+86 …`, `0086…`, `86138…`.
-        let (start, from) = if n > 1 && ((buf[0] == 2 && is86) || (buf[0] == 4 && starts_with(self.t, s0, "0086"))) {
-            (groups.get(1).map_or(s0, |g| g.0), 1)
-        } else if buf[0] == 13 && is86 {
-            buf[0] -= 2;
-            (s0 + 2, 0)
-        } else if plus {
-            return false;
-        } else {
-            (s0, 0)
-        };
+        let (start, from) =
+            if n > 1 && ((buf[0] == 2 && is86) || (buf[0] == 4 && starts_with(self.t, s0, "0086"))) {
+                (groups.get(1).map_or(s0, |g| g.0), 1)
+            } else if buf[0] == 13 && is86 {
+                buf[0] -= 2;
+                (s0 + 2, 0)
+            } else if plus {
+                return false;
+            } else {
+                (s0, 0)
+            };
         let lens: &[usize] = buf.get(from..n).unwrap_or_default();
         let total: usize = lens.iter().sum();
         let digit_at = |n: usize| -> usize {
@@ -577,10 +601,12 @@ impl Scanner<'_> {
         if !grouped && total == 5 && !self.masked(start, start + 5) {
             return prefix("95")
                 || prefix("96")
-                || ["10086", "10010", "10000", "10001", "10011", "10060", "12306", "12315", "12123",
-                    "12366", "12333", "12110", "12381", "12321"]
-                    .iter()
-                    .any(|n| prefix(n));
+                || [
+                    "10086", "10010", "10000", "10001", "10011", "10060", "12306", "12315", "12123", "12366",
+                    "12333", "12110", "12381", "12321",
+                ]
+                .iter()
+                .any(|n| prefix(n));
         }
         false
     }
@@ -698,7 +724,10 @@ impl Scanner<'_> {
         }
         let mut e = me + 1;
         let de = self.run_end(e);
-        if de > e && de - e <= 4 && (de - e <= 2 || self.masked(e, de)) && self.in_range(e, de, 1, 31)
+        if de > e
+            && de - e <= 4
+            && (de - e <= 2 || self.masked(e, de))
+            && self.in_range(e, de, 1, 31)
             && matches!(self.c(de), '日' | '号')
         {
             e = de + 1;
@@ -731,7 +760,10 @@ impl Scanner<'_> {
                     let day_ok = (1..=2).contains(&dl) && self.in_range(me + 1, de, 1, 31)
                         || (dl > 0 && dl <= 4 && self.masked(me + 1, de));
                     day_ok.then_some(de)
-                } else if small && sep != '.' && self.in_range(i, g, 1, 12) && (1..=2).contains(&ml)
+                } else if small
+                    && sep != '.'
+                    && self.in_range(i, g, 1, 12)
+                    && (1..=2).contains(&ml)
                     && self.in_range(g + 1, me, 1, 31)
                     && !matches!(self.c(me), '/' | '-' | '.' | ',')
                     && !self.dg(me)
@@ -780,7 +812,10 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        assert_eq!(rewrite_placeholders("打 CELLPHONE 送 DIGIT 元"), Some(("打xxxxxxxxxxx送xxx元".into(), false)));
+        assert_eq!(
+            rewrite_placeholders("打 CELLPHONE 送 DIGIT 元"),
+            Some(("打xxxxxxxxxxx送xxx元".into(), false))
+        );
         assert_eq!(rewrite_placeholders("满 DIGIT DIGIT"), Some(("满xxx xxx".into(), false)));
         assert_eq!(rewrite_placeholders("HOTLINE: 4001234567"), None);
         assert_eq!(rewrite_placeholders("iPHONE"), None);
