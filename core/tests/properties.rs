@@ -102,9 +102,7 @@ proptest! {
         prop_assert!(problem.is_none(), "{}", problem.unwrap_or_default());
     }
 
-    // The policy stub gives no reasons yet; enable when the policy step lands.
     #[test]
-    #[ignore = "needs the policy step: the skeleton's decide() returns no reasons"]
     fn every_verdict_has_a_reason(sender in sender(), body in body()) {
         let v = Engine::new().classify(&SmsMessage::new(sender, body));
         prop_assert!(!v.reasons.is_empty(), "{}/{} without reasons", v.action, v.category);

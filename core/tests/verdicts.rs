@@ -1,0 +1,64 @@
+//! The demo inbox (`testdata/inbox.jsonl`, invented messages) doubles as the shared verdict
+//! vectors: every language's tests read it and expect these folders and categories.
+
+use smsguard_core::{Action, Category, Engine, SmsMessage};
+
+const INBOX: &str = include_str!("../../testdata/inbox.jsonl");
+
+struct Expect {
+    id: String,
+    msg: SmsMessage,
+    action: Action,
+    category: Category,
+}
+
+fn inbox() -> Vec<Expect> {
+    INBOX
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("line {}: {e}", i + 1));
+            let s = |k: &str| v[k].as_str().unwrap_or_else(|| panic!("line {}: no {k}", i + 1)).to_string();
+            Expect {
+                id: s("id"),
+                msg: SmsMessage::new(s("sender"), s("body")),
+                action: Action::parse(&s("expect_action")).expect("known action"),
+                category: Category::parse(&s("expect_category")).expect("known category"),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn inbox_verdicts_match_expectations() {
+    let engine = Engine::new();
+    let rows = inbox();
+    assert!(rows.len() >= 30, "the inbox should cover every kind of message");
+    let mut wrong = Vec::new();
+    for e in &rows {
+        let v = engine.classify(&e.msg);
+        if (v.action, v.category) != (e.action, e.category) {
+            let codes: Vec<&str> = v.reason_codes().collect();
+            wrong.push(format!(
+                "{}: expected {}/{}, got {}/{} ({})",
+                e.id,
+                e.action,
+                e.category,
+                v.action,
+                v.category,
+                codes.join(", ")
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{} of {} inbox verdicts differ:\n{}", wrong.len(), rows.len(), wrong.join("\n"));
+}
+
+#[test]
+fn inbox_transactions_are_never_junk() {
+    let engine = Engine::new();
+    for e in inbox().iter().filter(|e| e.action == Action::Transaction) {
+        let v = engine.classify(&e.msg);
+        assert_ne!(v.action, Action::Junk, "{} went to junk", e.id);
+    }
+}
