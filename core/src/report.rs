@@ -286,10 +286,9 @@ fn not_reportable(msg: &SmsMessage, verdict: &Verdict, sender: &str) -> Option<&
         Action::Transaction => return Some("report_not_transaction"),
         Action::Allow => return Some("report_not_personal"),
         Action::None => return Some("report_empty"),
-        Action::Promotion => match verdict.consent {
-            Some(Consent::Unknown) | Some(Consent::Revoked) => {}
-            _ => return Some("report_consented"),
-        },
+        // Marketing is reportable unless the user agreed to it (no consent recorded = unknown).
+        Action::Promotion if verdict.consent == Some(Consent::Granted) => return Some("report_consented"),
+        Action::Promotion => {}
         Action::Junk => {}
     }
     if msg.body.trim().is_empty() {

@@ -23,6 +23,47 @@
 //!   lock: if another process committed since we loaded, its state is loaded first and our change
 //!   applied on top, so no update is lost. [`Store::update_if`] refuses instead (compare-and-swap on
 //!   the generation) for callers whose change depends on what they showed the user.
+//!
+//! How an app or the CLI (`smsguard consent|rules|report|unsubscribe … --state FILE`) uses it;
+//! `now` is the caller's clock in Unix seconds:
+//! ```
+//! use smsguard_core::consent::ConsentSource;
+//! use smsguard_core::store::Store;
+//! use smsguard_core::user_rules::{RuleEffect, RuleTarget};
+//! use smsguard_core::{Engine, SmsMessage};
+//!
+//! # let dir = std::env::temp_dir().join(format!("smsguard-doc-{}", std::process::id()));
+//! # std::fs::create_dir_all(&dir).ok();
+//! # let path = dir.join("state.json");
+//! # std::fs::remove_file(&path).ok();
+//! let now = 1_764_000_000;
+//! let store = Store::open(&path)?; // corrupt / newer file: an error, file left as it is
+//! // consent grant 某商城
+//! store.update(|s| Ok(s.consents.grant(Some("某商城"), None, now, ConsentSource::User).map(|_| ())?))?;
+//! // rules add block keyword 贷款   (`RuleTarget::parse("keyword", "贷款")` from CLI strings)
+//! let id = store.update(|s| Ok(s.rules.add(RuleTarget::Keyword("贷款".into()), RuleEffect::Block, now)?))?;
+//! // classify / explain honour the state: consents + strict mode, and the user rule pack
+//! // (compile it together with the default pack via `Engine::with_rule_packs`).
+//! let engine = Engine::new().with_user_choices(store.user_choices());
+//! let pack = store.rule_pack_text();
+//! assert!(pack.contains(&format!("[user.block.{id}]")));
+//! // report: plan drafts, then record what the user actually sent (a hash, never the text)
+//! let msg = SmsMessage::new("13900000000", "【某贷款】低息贷款，回T退订");
+//! let verdict = engine.classify(&msg);
+//! let state = store.snapshot();
+//! let plan = smsguard_core::report::plan_report(
+//!     &msg, &verdict, smsguard_core::report::ReportFormats::embedded(), &state.reports);
+//! if plan.reportable {
+//!     store.update(|s| Ok(s.reports.record(&plan.key, "china_mobile", now)))?;
+//! }
+//! // unsubscribe: build the reply; once sent, record it (revokes consent, how = unsubscribe)
+//! if let Some(reply) = smsguard_core::unsubscribe::reply_for(&msg, &verdict) {
+//!     assert_eq!(reply.body, "T");
+//!     store.update(|s| s.record_unsubscribe(&reply, now))?;
+//! }
+//! # std::fs::remove_dir_all(&dir).ok();
+//! # Ok::<(), smsguard_core::store::StateError>(())
+//! ```
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -188,6 +229,32 @@ impl From<FeedbackError> for StateError {
 impl From<DataError> for StateError {
     fn from(e: DataError) -> Self {
         StateError::Data(e)
+    }
+}
+
+/// For callers that speak the crate-wide error: I/O stays I/O, everything else becomes a
+/// [`DataError`] whose origin is the state file (or `user rules` / `consent` / `feedback`).
+impl From<StateError> for crate::error::Error {
+    fn from(e: StateError) -> Self {
+        match e {
+            StateError::Io { path, op, source } => crate::error::Error::Io {
+                path: path.display().to_string(),
+                source: io::Error::new(source.kind(), format!("cannot {op}: {source}")),
+            },
+            StateError::Data(d) => crate::error::Error::Data(d),
+            StateError::Corrupt { ref path, .. }
+            | StateError::NewerVersion { ref path, .. }
+            | StateError::Conflict { ref path, .. }
+            | StateError::Locked { ref path } => {
+                let origin = path.display().to_string();
+                let full = e.to_string();
+                let msg = full.strip_prefix(&format!("{origin}: ")).unwrap_or(&full).to_string();
+                crate::error::Error::Data(DataError::new(origin, msg))
+            }
+            StateError::Rule(r) => crate::error::Error::Data(DataError::new("user rules", r.to_string())),
+            StateError::Consent(c) => crate::error::Error::Data(DataError::new("consent", c.to_string())),
+            StateError::Feedback(f) => crate::error::Error::Data(DataError::new("feedback", f.to_string())),
+        }
     }
 }
 

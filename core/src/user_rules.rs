@@ -81,6 +81,9 @@ impl RuleTarget {
             RuleTarget::Signature(s) => {
                 let s = signature_key(s);
                 check_literal(&s, MAX_NAME_CHARS)?;
+                if s.chars().any(char::is_uppercase) {
+                    return Err(RuleError::NotFoldable);
+                }
                 RuleTarget::Signature(s)
             }
             RuleTarget::Sender(s) => {
@@ -196,7 +199,7 @@ impl std::fmt::Display for RuleError {
             RuleError::CommentHash => {
                 f.write_str("`#` at the start or after a space starts a comment; write [#] in a regex")
             }
-            RuleError::NotFoldable => f.write_str("keyword keeps upper-case letters after folding"),
+            RuleError::NotFoldable => f.write_str("value keeps upper-case letters after folding"),
             RuleError::RegexTooLong => write!(f, "regex longer than {MAX_REGEX_BYTES} bytes"),
             RuleError::HugeClass(c) => {
                 write!(f, "`\\{c}` is a huge Unicode class; write it out ([0-9], [a-z0-9_], [ \\t])")

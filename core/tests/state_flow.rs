@@ -165,6 +165,9 @@ fn user_pack_compiles_and_user_rules_win_with_their_own_reasons() {
     if !rule_engine_present() {
         return;
     }
+    // A user with no rules yet still produces a pack that compiles.
+    let empty = UserState::default().rule_pack_text();
+    assert!(RuleSet::compile(&[("user", &empty)]).is_ok(), "empty user pack refused:\n{empty}");
     let rules = RuleSet::compile(&[("testdefault", DEFAULTISH), ("user", &pack)])
         .unwrap_or_else(|e| panic!("generated user pack does not compile: {e}\n{pack}"));
 
