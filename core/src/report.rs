@@ -454,6 +454,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn reason_codes_are_unique_snake_case_and_translated() {
+        let all = REPORT_REASONS.iter().chain(crate::user_rules::USER_RULE_REASONS);
+        let mut seen = std::collections::HashSet::new();
+        for (code, zh, en) in all {
+            assert!(seen.insert(*code), "{code} twice");
+            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{code}");
+            assert!(!zh.is_empty() && !en.is_empty(), "{code}");
+        }
+        assert_eq!(reason("report_port106_codes").code, "report_port106_codes");
+    }
+
+    #[test]
     fn sha256_known_vectors() {
         assert_eq!(sha256_hex(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

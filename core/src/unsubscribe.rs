@@ -22,9 +22,10 @@ const REPLY: &str = "(?:回复|回覆|回|发送|发)";
 const OPT_OUT: &str = "(?:退订|退定|拒收|取消订阅)";
 const GAP: &str = "(?:请|您|可|即可|，|,|：|:|、|！|!|。|[ \\t]){0,4}";
 
-/// Bodies longer than this are only searched in their first part (an opt-out is short and
-/// messages are short; this bounds the work on hostile input even though matching is linear).
-const MAX_SCAN_BYTES: usize = 4096;
+/// Bodies up to this size are searched whole; longer (hostile) ones only in their first and last
+/// [`EDGE_BYTES`], where an opt-out stands. Matching is linear anyway; this bounds the work.
+const MAX_SCAN_BYTES: usize = 16 * 1024;
+const EDGE_BYTES: usize = 4096;
 
 static PATTERNS: Lazy<Option<Regex>> = Lazy::new(|| {
     let kw = "([a-z0-9]{1,6})";
@@ -38,6 +39,8 @@ static PATTERNS: Lazy<Option<Regex>> = Lazy::new(|| {
         // STOP to opt out / to unsubscribe
         "(?-u:\\b)(stop|unsubscribe)(?-u:\\b)[ \\t]+to[ \\t]+(?:opt[ \\t-]?out|unsubscribe|cancel|end|quit|stop)"
             .to_string(),
+        // 回复退订, 回复“退订”: the reply is the word itself
+        format!("(?:回复|回覆|发送){GAP}{Q}(退订)"),
     ];
     // Built from constants: if this ever failed, unsubscribe detection is off rather than a panic.
     Regex::new_many(&patterns).ok()
@@ -59,14 +62,26 @@ fn canonical(body: &str) -> String {
 }
 
 /// The reply keyword of the opt-out instruction in `body`, upper-cased as the sender asks
-/// ("T", "TD", "R", "0000", "STOP"), if there is one.
+/// ("T", "TD", "R", "0000", "STOP", or the word "退订" itself), if there is one.
 pub fn detect(body: &str) -> Option<String> {
-    let re = PATTERNS.as_ref()?;
-    let mut end = body.len().min(MAX_SCAN_BYTES);
-    while !body.is_char_boundary(end) {
-        end -= 1;
+    if body.len() <= MAX_SCAN_BYTES {
+        return detect_in(body);
     }
-    let text = canonical(&body[..end]);
+    let mut head = EDGE_BYTES;
+    while !body.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = body.len() - EDGE_BYTES;
+    while !body.is_char_boundary(tail) {
+        tail += 1;
+    }
+    // The tail first: opt-outs close a message.
+    detect_in(&body[tail..]).or_else(|| detect_in(&body[..head]))
+}
+
+fn detect_in(body: &str) -> Option<String> {
+    let re = PATTERNS.as_ref()?;
+    let text = canonical(body);
     let mut caps = re.create_captures();
     re.captures(text.as_str(), &mut caps);
     let span = caps.get_group(1)?;
@@ -179,9 +194,19 @@ mod tests {
 
     #[test]
     fn long_hostile_input_is_bounded() {
-        let body = format!("{}回T退订", "回".repeat(100_000));
-        // The instruction lies beyond the scanned prefix: no answer, and no hang.
-        assert_eq!(detect(&body), None);
+        let start = std::time::Instant::now();
+        // The end of a long message is searched…
+        assert_eq!(detect(&format!("{}回T退订", "回".repeat(100_000))).as_deref(), Some("T"));
+        // …and its start, but not the middle.
+        assert_eq!(detect(&format!("回N退订{}", "字".repeat(100_000))).as_deref(), Some("N"));
+        assert_eq!(detect(&format!("{0}回R退订{0}", "字".repeat(50_000))), None);
         assert_eq!(detect(&"退订回".repeat(50_000)), None);
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn the_word_itself_as_the_reply() {
+        assert_eq!(detect("【某商城】周年庆 如不需要请回复“退订”").as_deref(), Some("退订"));
+        assert_eq!(detect("【某商城】周年庆，回复退订").as_deref(), Some("退订"));
     }
 }
