@@ -108,7 +108,7 @@ impl FeedbackLog {
         now: Timestamp,
     ) -> FeedbackEntry {
         self.entries.retain(|e| e.target != target);
-        let id = self.next_id.max(1);
+        let id = self.entries.iter().map(|e| e.id.saturating_add(1)).fold(self.next_id.max(1), u32::max);
         self.next_id = id.saturating_add(1);
         let entry = FeedbackEntry { id, kind, target, at: now };
         self.entries.push(entry.clone());

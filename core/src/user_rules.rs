@@ -342,7 +342,8 @@ impl UserRules {
         if self.rules.len() >= MAX_USER_RULES {
             return Err(RuleError::TooMany);
         }
-        let id = self.next_id.max(1);
+        // Never reuse an id, even if a hand-edited file lowered `next_id`.
+        let id = self.rules.iter().map(|r| r.id.saturating_add(1)).fold(self.next_id.max(1), u32::max);
         self.next_id = id.saturating_add(1);
         self.rules.push(UserRule { id, target, effect, created_at: now });
         Ok(id)
@@ -560,6 +561,15 @@ mod tests {
         assert_eq!(r.remove(3), Err(RuleError::NotFound(3)));
         // Ids are never reused after a removal.
         assert_eq!(r.add(RuleTarget::Keyword("贷款".into()), RuleEffect::Block, 1), Ok(6));
+    }
+
+    #[test]
+    fn a_hand_edited_next_id_never_causes_duplicate_ids() {
+        let json = r#"{"rules": [{"id": 5, "target": {"kind": "keyword", "value": "x"},
+                       "effect": "block", "created_at": 0}], "next_id": 1}"#;
+        let mut r: UserRules = serde_json::from_str(json).unwrap_or_default();
+        assert_eq!(r.list().len(), 1);
+        assert_eq!(r.add(RuleTarget::Keyword("y".into()), RuleEffect::Block, 1), Ok(6));
     }
 
     #[test]
