@@ -6,15 +6,21 @@
 
 #![forbid(unsafe_code)]
 
+pub mod consent;
 pub mod engine;
 pub mod error;
+pub mod feedback;
 pub mod message;
 pub mod model;
 pub mod normalise;
 pub mod policy;
+pub mod report;
 pub mod rules;
 pub mod sender;
 pub mod signature;
+pub mod store;
+pub mod unsubscribe;
+pub mod user_rules;
 pub mod verdict;
 
 pub use engine::{Engine, Explanation};

@@ -1,0 +1,521 @@
+//! Report drafts for junk and unsolicited marketing: one per channel of the replaceable table
+//! `core/data/report_formats.tsv` (12321, the carriers; each row says whether its format is
+//! verified), with the destination, the body in that channel's format (`号码*内容`), the
+//! verbatim message text (never edited), the received time and the SMS segment count.
+//!
+//! Never offered for transaction, allow or consented promotion verdicts (reporting a code or a
+//! notification can get the user's own number blacklisted by SMS platforms); a warning on every
+//! 106 port, since the same port may also send the user's verification codes.
+//!
+//! The history remembers what was reported as a SHA-256 of sender and body — never the text —
+//! so the same message is not reported twice.
+
+use serde::{Deserialize, Serialize};
+
+use crate::consent::Timestamp;
+use crate::error::DataError;
+use crate::message::SmsMessage;
+use crate::sender::{classify_sender, SenderKind};
+use crate::verdict::{Action, Category, Consent, Reason, Verdict};
+
+/// A single SMS of UCS-2 text holds 70 characters.
+pub const SMS_SINGLE_UNITS: usize = 70;
+/// Each part of a concatenated SMS holds 67 (the rest is the concatenation header).
+pub const SMS_SEGMENT_UNITS: usize = 67;
+
+/// How many SMS a text takes. Counts UTF-16 code units (what UCS-2 SMS encoding counts: one per
+/// Chinese character, two for an emoji), never bytes. Conservative for pure-ASCII text, which a
+/// phone could send in 7-bit encoding (160/153).
+pub fn sms_segments(text: &str) -> usize {
+    let units = text.encode_utf16().count();
+    match units {
+        0 => 0,
+        n if n <= SMS_SINGLE_UNITS => 1,
+        n => n.div_ceil(SMS_SEGMENT_UNITS),
+    }
+}
+
+/// How a channel takes a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    /// Send `body` as an SMS to `destination`.
+    Sms,
+    /// Copy `body` into a web / app / WeChat form at `destination`.
+    Copy,
+}
+
+/// One row of the formats table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportFormat {
+    pub channel: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub kind: ChannelKind,
+    pub destination: String,
+    /// With `{sender}`, `{text}`, `{received_at}`; `\n` already turned into a line break.
+    pub template: String,
+    pub verified: bool,
+    pub note: String,
+}
+
+/// The formats table.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReportFormats {
+    pub formats: Vec<ReportFormat>,
+}
+
+/// The table shipped with the library.
+pub const REPORT_FORMATS_TSV: &str = include_str!("../data/report_formats.tsv");
+
+const PLACEHOLDERS: [&str; 3] = ["{sender}", "{text}", "{received_at}"];
+
+impl ReportFormats {
+    /// The embedded table, parsed once. It is tested, so it always parses; should it not, the
+    /// table is empty and no drafts are offered (never a panic).
+    pub fn embedded() -> &'static ReportFormats {
+        static EMBEDDED: once_cell::sync::Lazy<ReportFormats> = once_cell::sync::Lazy::new(|| {
+            ReportFormats::parse(REPORT_FORMATS_TSV, "report_formats.tsv").unwrap_or_default()
+        });
+        &EMBEDDED
+    }
+
+    /// Parse a table in the `report_formats.tsv` format. `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<ReportFormats, DataError> {
+        let mut formats: Vec<ReportFormat> = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let n = i + 1;
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            let err =
+                |item: &str, msg: String| DataError::new(origin, msg).at_line(n).for_item(item.to_string());
+            let channel = cols.first().copied().unwrap_or("").trim();
+            if cols.len() != 8 {
+                return Err(err(channel, format!("expected 8 tab-separated columns, found {}", cols.len())));
+            }
+            if channel.is_empty()
+                || !channel.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                return Err(err(channel, "channel must match [a-z0-9_]+".into()));
+            }
+            if formats.iter().any(|f| f.channel == channel) {
+                return Err(err(channel, "duplicate channel".into()));
+            }
+            let kind = match cols[3].trim() {
+                "sms" => ChannelKind::Sms,
+                "copy" => ChannelKind::Copy,
+                k => return Err(err(channel, format!("kind `{k}` is not sms or copy"))),
+            };
+            let destination = cols[4].trim();
+            if destination.is_empty() {
+                return Err(err(channel, "empty destination".into()));
+            }
+            if kind == ChannelKind::Sms && !destination.chars().all(|c| c.is_ascii_digit()) {
+                return Err(err(channel, "an sms destination must be digits".into()));
+            }
+            let template = cols[5].trim().replace("\\n", "\n");
+            if !template.contains("{text}") {
+                return Err(err(channel, "template lacks {text}".into()));
+            }
+            let mut rest = template.clone();
+            for p in PLACEHOLDERS {
+                rest = rest.replace(p, "");
+            }
+            if rest.contains('{') || rest.contains('}') {
+                return Err(err(channel, "unknown placeholder (use {sender}, {text}, {received_at})".into()));
+            }
+            let verified = match cols[6].trim() {
+                "yes" => true,
+                "no" => false,
+                v => return Err(err(channel, format!("verified `{v}` is not yes or no"))),
+            };
+            formats.push(ReportFormat {
+                channel: channel.to_string(),
+                name_zh: cols[1].trim().to_string(),
+                name_en: cols[2].trim().to_string(),
+                kind,
+                destination: destination.to_string(),
+                template,
+                verified,
+                note: cols[7].trim().to_string(),
+            });
+        }
+        if formats.is_empty() {
+            return Err(DataError::new(origin, "no report channels"));
+        }
+        Ok(ReportFormats { formats })
+    }
+
+    pub fn get(&self, channel: &str) -> Option<&ReportFormat> {
+        self.formats.iter().find(|f| f.channel == channel)
+    }
+}
+
+/// One ready-to-send (or ready-to-copy) report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportDraft {
+    pub channel: String,
+    pub kind: ChannelKind,
+    pub destination: String,
+    pub body: String,
+    /// SMS segments `body` takes (see [`sms_segments`]); also given for copy channels.
+    pub segments: usize,
+    /// Whether the channel's format is verified (unverified ones should be labelled as such).
+    pub verified: bool,
+}
+
+/// Everything about reporting one message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportPlan {
+    /// SHA-256 (hex) of the normalised sender and the body: what the history stores.
+    pub key: String,
+    pub reportable: bool,
+    /// Why no report is offered (when `reportable` is false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_reportable: Option<Reason>,
+    pub drafts: Vec<ReportDraft>,
+    pub warnings: Vec<Reason>,
+    /// The message exactly as received (never edited).
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<String>,
+    pub action: Action,
+    pub category: Category,
+}
+
+/// Reason codes used by reports and unsubscribe replies: (code, zh, en). Stable API.
+pub const REPORT_REASONS: &[(&str, &str, &str)] = &[
+    (
+        "report_not_transaction",
+        "通知类短信（验证码、账单、物流等）不提供举报：举报可能导致你自己的号码被短信平台拉黑",
+        "Not offered for notifications (codes, bills, deliveries): reporting them can get your own number blacklisted",
+    ),
+    ("report_not_personal", "正常短信不提供举报", "Not offered for personal messages"),
+    ("report_consented", "你已同意接收此签名的营销短信", "You agreed to marketing from this signature"),
+    ("report_no_sender", "没有发送号码，无法举报", "No sender number to report"),
+    ("report_empty", "短信内容为空", "The message is empty"),
+    ("report_already_sent", "这条短信已经举报过", "This message was already reported"),
+    ("report_duplicate_in_batch", "同一批次中已有相同短信", "The same message is already in this batch"),
+    (
+        "report_port106_codes",
+        "发送方是106短信端口，同一端口可能也给你发验证码；举报后可能导致你的号码收不到验证码",
+        "The sender is a 106 port that may also send your verification codes; reporting it may block them",
+    ),
+    ("report_unverified_channel", "部分举报渠道的格式未经核实", "Some channels' formats are unverified"),
+    (
+        "unsubscribe_risky_sender",
+        "疑似诈骗或来自个人号码：回复会确认你的号码有效，建议直接举报或屏蔽",
+        "Looks like fraud or comes from a personal number: replying confirms your number; report or block instead",
+    ),
+];
+
+pub(crate) fn reason(code: &str) -> Reason {
+    match REPORT_REASONS.iter().find(|(c, _, _)| *c == code) {
+        Some((c, zh, en)) => Reason::new(*c, *zh, *en),
+        None => Reason::new(code, code, code),
+    }
+}
+
+/// The history key of a message: SHA-256 of its normalised sender, a line break and its body.
+pub fn message_key(msg: &SmsMessage) -> String {
+    let sender = classify_sender(&msg.sender).normalised;
+    let mut data = Vec::with_capacity(sender.len() + 1 + msg.body.len());
+    data.extend_from_slice(sender.as_bytes());
+    data.push(b'\n');
+    data.extend_from_slice(msg.body.as_bytes());
+    sha256_hex(&data)
+}
+
+/// One reported message: its key (a hash), when, and through which channels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRecord {
+    pub key: String,
+    pub at: Timestamp,
+    pub channels: Vec<String>,
+}
+
+/// What was reported, newest last, bounded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportHistory {
+    #[serde(default)]
+    records: Vec<ReportRecord>,
+}
+
+impl ReportHistory {
+    /// Oldest records are dropped beyond this (a hash each: ~100 bytes).
+    pub const LIMIT: usize = 5000;
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.records.iter().any(|r| r.key == key)
+    }
+
+    /// Record that the message with `key` was reported through `channel`. Returns false (and
+    /// changes nothing) when it was already reported through that channel.
+    pub fn record(&mut self, key: &str, channel: &str, now: Timestamp) -> bool {
+        if let Some(r) = self.records.iter_mut().find(|r| r.key == key) {
+            if r.channels.iter().any(|c| c == channel) {
+                return false;
+            }
+            r.channels.push(channel.to_string());
+            r.at = now;
+            return true;
+        }
+        self.records.push(ReportRecord {
+            key: key.to_string(),
+            at: now,
+            channels: vec![channel.to_string()],
+        });
+        if self.records.len() > Self::LIMIT {
+            let excess = self.records.len() - Self::LIMIT;
+            self.records.drain(..excess);
+        }
+        true
+    }
+
+    pub fn records(&self) -> &[ReportRecord] {
+        &self.records
+    }
+}
+
+/// Why this verdict may not be reported, if it may not.
+fn not_reportable(msg: &SmsMessage, verdict: &Verdict, sender: &str) -> Option<&'static str> {
+    match verdict.action {
+        Action::Transaction => return Some("report_not_transaction"),
+        Action::Allow => return Some("report_not_personal"),
+        Action::None => return Some("report_empty"),
+        // Marketing is reportable unless the user agreed to it (no consent recorded = unknown).
+        Action::Promotion if verdict.consent == Some(Consent::Granted) => return Some("report_consented"),
+        Action::Promotion => {}
+        Action::Junk => {}
+    }
+    if msg.body.trim().is_empty() {
+        return Some("report_empty");
+    }
+    if sender.is_empty() {
+        return Some("report_no_sender");
+    }
+    None
+}
+
+fn fill(template: &str, sender: &str, text: &str, received_at: Option<&str>) -> String {
+    // Substitute in one pass so that a message containing `{sender}` is not expanded.
+    let mut out = String::with_capacity(template.len() + text.len() + sender.len());
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let (value, len) = if tail.starts_with("{sender}") {
+            (sender, "{sender}".len())
+        } else if tail.starts_with("{text}") {
+            (text, "{text}".len())
+        } else if tail.starts_with("{received_at}") {
+            (received_at.unwrap_or("未知"), "{received_at}".len())
+        } else {
+            ("{", 1)
+        };
+        out.push_str(value);
+        rest = &tail[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Plan the report of one message with the verdict the engine gave it.
+pub fn plan_report(
+    msg: &SmsMessage,
+    verdict: &Verdict,
+    formats: &ReportFormats,
+    history: &ReportHistory,
+) -> ReportPlan {
+    let sender = classify_sender(&msg.sender).normalised;
+    let key = message_key(msg);
+    let mut plan = ReportPlan {
+        key,
+        reportable: false,
+        not_reportable: None,
+        drafts: Vec::new(),
+        warnings: Vec::new(),
+        text: msg.body.clone(),
+        received_at: msg.received_at.clone(),
+        action: verdict.action,
+        category: verdict.category,
+    };
+    if let Some(code) = not_reportable(msg, verdict, &sender) {
+        plan.not_reportable = Some(reason(code));
+        return plan;
+    }
+    if history.contains(&plan.key) {
+        plan.not_reportable = Some(reason("report_already_sent"));
+        return plan;
+    }
+    plan.reportable = true;
+    if verdict.sender_kind == SenderKind::Port106 {
+        plan.warnings.push(reason("report_port106_codes"));
+    }
+    for f in &formats.formats {
+        let body = fill(&f.template, &sender, &msg.body, msg.received_at.as_deref());
+        plan.drafts.push(ReportDraft {
+            channel: f.channel.clone(),
+            kind: f.kind,
+            destination: f.destination.clone(),
+            segments: sms_segments(&body),
+            body,
+            verified: f.verified,
+        });
+    }
+    if plan.drafts.iter().any(|d| !d.verified) {
+        plan.warnings.push(reason("report_unverified_channel"));
+    }
+    plan
+}
+
+/// Plan reports for several messages. A message repeated within the batch is offered once.
+pub fn plan_batch(
+    items: &[(SmsMessage, Verdict)],
+    formats: &ReportFormats,
+    history: &ReportHistory,
+) -> Vec<ReportPlan> {
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    items
+        .iter()
+        .map(|(msg, verdict)| {
+            let mut plan = plan_report(msg, verdict, formats, history);
+            if plan.reportable && !seen.insert(plan.key.clone()) {
+                plan.reportable = false;
+                plan.drafts.clear();
+                plan.warnings.clear();
+                plan.not_reportable = Some(reason("report_duplicate_in_batch"));
+            }
+            plan
+        })
+        .collect()
+}
+
+/// SHA-256 (FIPS 180-4), hex. Small and dependency-free; only used to key the report history.
+pub fn sha256_hex(data: &[u8]) -> String {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+    ];
+    let mut h: [u32; 8] =
+        [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    let mut msg = data.to_vec();
+    let bit_len = (data.len() as u64).wrapping_mul(8);
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&bit_len.to_be_bytes());
+    for block in msg.chunks_exact(64) {
+        let mut w = [0u32; 64];
+        for (i, word) in block.chunks_exact(4).enumerate() {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
+        for i in 0..64 {
+            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh.wrapping_add(s1).wrapping_add(ch).wrapping_add(K[i]).wrapping_add(w[i]);
+            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            let t2 = s0.wrapping_add(maj);
+            hh = g;
+            g = f;
+            f = e;
+            e = d.wrapping_add(t1);
+            d = c;
+            c = b;
+            b = a;
+            a = t1.wrapping_add(t2);
+        }
+        for (x, v) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+            *x = x.wrapping_add(v);
+        }
+    }
+    h.iter().map(|x| format!("{x:08x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reason_codes_are_unique_snake_case_and_translated() {
+        let all = REPORT_REASONS.iter().chain(crate::user_rules::USER_RULE_REASONS);
+        let mut seen = std::collections::HashSet::new();
+        for (code, zh, en) in all {
+            assert!(seen.insert(*code), "{code} twice");
+            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{code}");
+            assert!(!zh.is_empty() && !en.is_empty(), "{code}");
+        }
+        assert_eq!(reason("report_port106_codes").code, "report_port106_codes");
+    }
+
+    #[test]
+    fn sha256_known_vectors() {
+        assert_eq!(sha256_hex(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        );
+    }
+
+    #[test]
+    fn segments_count_utf16_units() {
+        assert_eq!(sms_segments(""), 0);
+        assert_eq!(sms_segments(&"字".repeat(70)), 1);
+        assert_eq!(sms_segments(&"字".repeat(71)), 2);
+        assert_eq!(sms_segments(&"字".repeat(134)), 2);
+        assert_eq!(sms_segments(&"字".repeat(135)), 3);
+        // An emoji is two UTF-16 units: 69 characters + 1 emoji = 71 units.
+        assert_eq!(sms_segments(&format!("{}😀", "字".repeat(69))), 2);
+    }
+
+    #[test]
+    fn embedded_table_parses_and_is_honest() {
+        let t = ReportFormats::parse(REPORT_FORMATS_TSV, "report_formats.tsv");
+        let Ok(t) = t else { panic!("{:?}", t.err()) };
+        let cm = t.get("china_mobile").map(|f| (f.destination.as_str(), f.template.as_str(), f.verified));
+        assert_eq!(cm, Some(("10086999", "{sender}*{text}", true)));
+        assert_eq!(t.get("china_unicom").map(|f| f.verified), Some(false));
+        assert_eq!(t.get("china_telecom").map(|f| f.verified), Some(false));
+        assert_eq!(t.get("12321_web").map(|f| f.kind), Some(ChannelKind::Copy));
+        assert_eq!(ReportFormats::embedded().formats.len(), t.formats.len());
+    }
+
+    #[test]
+    fn bad_tables_name_line_and_channel() {
+        let e = |s: &str| ReportFormats::parse(s, "f.tsv").err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(e("a\tb\n"), "f.tsv line 1 (a): expected 8 tab-separated columns, found 2");
+        let row = "x\tX\tX\tsms\t123\t{sender}*{text}\tyes\tn";
+        assert!(ReportFormats::parse(row, "f.tsv").is_ok());
+        assert!(e(&row.replace("sms", "fax")).contains("kind `fax`"));
+        assert!(e(&row.replace("123", "12a")).contains("digits"));
+        assert!(e(&row.replace("{text}", "{body}")).contains("lacks {text}"));
+        assert!(e(&row.replace("{sender}", "{who}")).contains("unknown placeholder"));
+        assert!(e(&row.replace("yes", "maybe")).contains("verified"));
+        assert!(e(&format!("# c\n{row}\n{row}")).starts_with("f.tsv line 3 (x): duplicate"));
+        assert!(e("# only comments\n").contains("no report channels"));
+    }
+
+    #[test]
+    fn fill_does_not_expand_placeholders_inside_the_message() {
+        assert_eq!(fill("{sender}*{text}", "1069", "a{sender}b", None), "1069*a{sender}b");
+        assert_eq!(fill("{received_at}|{x", "1", "t", None), "未知|{x");
+    }
+}
