@@ -294,7 +294,7 @@ fn build_rule(p: Pending, origin: &str) -> Result<RuleSpec, DataError> {
     let not = kw("not")?;
     let regex = match get("regex") {
         None => None,
-        Some((v, l)) if v.is_empty() => return Err(err(l, "regex: empty".to_string())),
+        Some(("", l)) => return Err(err(l, "regex: empty".to_string())),
         Some((v, l)) => Some((v.to_string(), l)),
     };
     if any.is_empty() && all.is_empty() && regex.is_none() {
@@ -354,7 +354,7 @@ fn build_rule(p: Pending, origin: &str) -> Result<RuleSpec, DataError> {
     let text = |k: &str| -> Result<String, DataError> {
         match get(k) {
             None => Err(err(p.line, format!("missing `{k}` (readable reason)"))),
-            Some((v, l)) if v.is_empty() => Err(err(l, format!("`{k}` is empty"))),
+            Some(("", l)) => Err(err(l, format!("`{k}` is empty"))),
             Some((v, _)) => Ok(v.to_string()),
         }
     };
