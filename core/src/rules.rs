@@ -308,6 +308,13 @@ impl RuleSet {
             })?;
             fi.matcher = Some(ac);
         }
+        log::debug!(
+            "compiled {} rules ({} keywords, {} keyword-less) from {} pack(s)",
+            set.rule_count(),
+            set.keyword_count(),
+            set.keywordless_rule_count(),
+            set.packs.len()
+        );
         Ok(set)
     }
 

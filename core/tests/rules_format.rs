@@ -252,3 +252,42 @@ fn trailing_comments_and_bom() {
     let rules = RuleSet::compile(&[("c", text)]).expect("compiles");
     assert_eq!(names(&eval(&rules, &msg("#码"))), ["c/x"]);
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Arbitrary text (mixing pack vocabulary with random characters) never panics, and hits
+        /// always come out sorted by priority.
+        #[test]
+        fn evaluate_never_panics(parts in proptest::collection::vec(
+            prop_oneof![
+                Just("验证码".to_string()), Just("尾号".to_string()), Just("点击链接".to_string()),
+                Just("http://a.cn/".to_string()), Just("元".to_string()), Just("【".to_string()),
+                any::<String>(), "[0-9]{1,8}".prop_map(|s| s),
+            ], 0..12))
+        {
+            let body: String = parts.concat();
+            let m = Msg { body: Box::leak(body.into_boxed_str()), ..msg("") };
+            let h = eval(RuleSet::embedded(), &m);
+            prop_assert!(h.windows(2).all(|w| w[0].priority >= w[1].priority));
+        }
+
+        /// Arbitrary pack text never panics the parser/compiler.
+        #[test]
+        fn compile_never_panics(lines in proptest::collection::vec(
+            prop_oneof![
+                Just("format = smsguard-rules/1".to_string()), Just("pack = p".to_string()),
+                Just("version = 1".to_string()), Just("[r]".to_string()), Just("any = 码".to_string()),
+                Just("effect = block other".to_string()), Just("reason = r".to_string()),
+                Just("zh = 中".to_string()), Just("en = e".to_string()), any::<String>(),
+                "regex = [(){}a-z0-9|*+?.\\\\]{0,12}".prop_map(|s| s),
+            ], 0..16))
+        {
+            let _ = RuleSet::compile(&[("fuzz", &lines.join("\n"))]);
+        }
+    }
+}
