@@ -125,6 +125,8 @@ impl RuleInput<'_> {
 
 /// Size limits for compiled regexes: a hostile pack gets an error, not an OOM or a hang.
 const RULE_NFA_LIMIT: usize = 256 * 1024;
+/// All verification regexes together (the default pack uses ~1.3 MiB).
+const REGEX_TOTAL_LIMIT: usize = 32 * 1024 * 1024;
 
 #[derive(Debug)]
 struct CompiledRule {
@@ -240,6 +242,7 @@ impl RuleSet {
     pub fn compile(packs: &[(&str, &str)]) -> Result<RuleSet, DataError> {
         let mut set = RuleSet::default();
         let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        let mut regex_bytes = 0usize;
         for (origin, text) in packs {
             let pack = format::parse_pack(text, origin)?;
             if set.packs.iter().any(|(n, _)| *n == pack.name) {
@@ -257,9 +260,17 @@ impl RuleSet {
                 seen.insert(spec.id.clone(), origin.to_string());
                 let regex = match &spec.regex {
                     None => None,
-                    Some((re, line)) => Some(compile_rule_regex(re).map_err(|m| {
-                        DataError::new(*origin, m).at_line(*line).for_item(spec.id.clone())
-                    })?),
+                    Some((re, line)) => {
+                        let err = |m: String| DataError::new(*origin, m).at_line(*line).for_item(spec.id.clone());
+                        let compiled = compile_rule_regex(re).map_err(err)?;
+                        regex_bytes += compiled.memory_usage();
+                        if regex_bytes > REGEX_TOTAL_LIMIT {
+                            return Err(err(format!(
+                                "regexes of all packs exceed {REGEX_TOTAL_LIMIT} bytes in all; simplify them"
+                            )));
+                        }
+                        Some(compiled)
+                    }
                 };
                 let idx = set.rules.len();
                 let fi = &mut set.fields[spec.field.index()];

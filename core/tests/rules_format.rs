@@ -291,3 +291,18 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn total_regex_budget_is_enforced() {
+    // Many individually acceptable but large regexes: the pack is refused with an error naming
+    // the rule that crossed the budget, instead of growing without bound.
+    let mut text = String::from("format = smsguard-rules/1\npack = big\nversion = 1\n");
+    for i in 0..400 {
+        text.push_str(&format!(
+            "\n[r{i}]\nany = 码\nregex = (.{{0,60}}[a-z]{{1,20}}){{1,6}}\neffect = block other\nreason = r\nzh = 中\nen = e\n"
+        ));
+    }
+    let err = RuleSet::compile(&[("big.rules", &text)]).expect_err("over budget");
+    assert!(err.message.contains("in all"), "{err}");
+    assert!(err.item.is_some());
+}
