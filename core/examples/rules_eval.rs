@@ -56,13 +56,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut times: Vec<u64> = Vec::new();
     for (i, line) in data.lines().enumerate().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
-        let (Some(cat), Some(sender), Some(body)) = (cols.first(), cols.get(2), cols.get(3)) else { continue };
+        let (Some(cat), Some(sender), Some(body)) = (cols.first(), cols.get(2), cols.get(3)) else {
+            continue;
+        };
         let text = half_width(body);
-        let normalised = Normalised { masked: text.clone(), text, entities: Vec::new(), evasions: Vec::new() };
+        let normalised =
+            Normalised { masked: text.clone(), text, entities: Vec::new(), evasions: Vec::new() };
         let sender = classify_sender(sender);
         let sig = signature(&normalised.text);
         let t = std::time::Instant::now();
-        let hits = rules.evaluate(&RuleInput { body, normalised: &normalised, sender: &sender, signature: &sig });
+        let hits =
+            rules.evaluate(&RuleInput { body, normalised: &normalised, sender: &sender, signature: &sig });
         times.push(t.elapsed().as_nanos() as u64);
         let top_hard = hits.iter().find(|h| !matches!(h.effect, Effect::Hint { .. }));
         let outcome = match top_hard.map(|h| h.effect) {
@@ -80,7 +84,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     times.sort_unstable();
     if let (Some(p50), Some(p99)) = (times.get(times.len() / 2), times.get(times.len() * 99 / 100)) {
-        println!("evaluate p50 {:.1} µs, p99 {:.1} µs over {} messages", *p50 as f64 / 1e3, *p99 as f64 / 1e3, times.len());
+        println!(
+            "evaluate p50 {:.1} µs, p99 {:.1} µs over {} messages",
+            *p50 as f64 / 1e3,
+            *p99 as f64 / 1e3,
+            times.len()
+        );
     }
     for ((cat, outcome), n) in table {
         println!("{cat:12} {outcome:10} {n}");

@@ -116,9 +116,23 @@ fn main() {
     println!("keyword-less rules:         {}", rules.keywordless_rule_count());
     println!("compile time:               {compile_ms:.1} ms");
     println!("heap after compile:         {} bytes ({:.2} MiB)", compiled, compiled as f64 / 1048576.0);
-    println!("heap after {} messages:    {} bytes ({:.2} MiB)", msgs.len(), after_eval, after_eval as f64 / 1048576.0);
-    println!("peak heap (whole run):      {} bytes ({:.2} MiB)", PEAK.load(Ordering::Relaxed), PEAK.load(Ordering::Relaxed) as f64 / 1048576.0);
+    println!(
+        "heap after {} messages:    {} bytes ({:.2} MiB)",
+        msgs.len(),
+        after_eval,
+        after_eval as f64 / 1048576.0
+    );
+    println!(
+        "peak heap (whole run):      {} bytes ({:.2} MiB)",
+        PEAK.load(Ordering::Relaxed),
+        PEAK.load(Ordering::Relaxed) as f64 / 1048576.0
+    );
     println!("RuleSet::memory_bytes():    {} bytes", rules.memory_bytes());
     println!("hits on pass 0:             {hits}");
-    println!("evaluate p50 / p99:         {:.1} µs / {:.1} µs ({} timed calls)", pct(0.5), pct(0.99), times.len());
+    println!(
+        "evaluate p50 / p99:         {:.1} µs / {:.1} µs ({} timed calls)",
+        pct(0.5),
+        pct(0.99),
+        times.len()
+    );
 }

@@ -255,13 +255,17 @@ impl RuleSet {
                         .for_item(spec.id));
                 }
                 if set.rules.len() >= format::MAX_RULES {
-                    return Err(DataError::new(*origin, format!("more than {} rules in all", format::MAX_RULES)));
+                    return Err(DataError::new(
+                        *origin,
+                        format!("more than {} rules in all", format::MAX_RULES),
+                    ));
                 }
                 seen.insert(spec.id.clone(), origin.to_string());
                 let regex = match &spec.regex {
                     None => None,
                     Some((re, line)) => {
-                        let err = |m: String| DataError::new(*origin, m).at_line(*line).for_item(spec.id.clone());
+                        let err =
+                            |m: String| DataError::new(*origin, m).at_line(*line).for_item(spec.id.clone());
                         let compiled = compile_rule_regex(re).map_err(err)?;
                         regex_bytes += compiled.memory_usage();
                         if regex_bytes > REGEX_TOTAL_LIMIT {
@@ -314,9 +318,10 @@ impl RuleSet {
             }
             // Standard (overlapping) semantics: every keyword occurrence is reported, also keywords
             // inside other keywords. Pack size limits bound the automaton.
-            let ac = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&fi.keywords).map_err(|e| {
-                DataError::new(origins.join(", "), format!("keywords of field `{}`: {e}", field.as_str()))
-            })?;
+            let ac =
+                AhoCorasick::builder().match_kind(MatchKind::Standard).build(&fi.keywords).map_err(|e| {
+                    DataError::new(origins.join(", "), format!("keywords of field `{}`: {e}", field.as_str()))
+                })?;
             fi.matcher = Some(ac);
         }
         log::debug!(
@@ -399,7 +404,8 @@ impl RuleSet {
     /// cache per regex (caches grow a little with use; `examples/rules_memory.rs` measures the
     /// real total with a counting allocator).
     pub fn memory_bytes(&self) -> usize {
-        let keywords: usize = self.fields.iter().filter_map(|f| f.matcher.as_ref()).map(|m| m.memory_usage()).sum();
+        let keywords: usize =
+            self.fields.iter().filter_map(|f| f.matcher.as_ref()).map(|m| m.memory_usage()).sum();
         let regexes: usize = self
             .rules
             .iter()

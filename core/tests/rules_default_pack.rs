@@ -96,9 +96,18 @@ fn otp_with_link_or_do_not_tell_stays_protected() {
 
 #[test]
 fn bank_and_payment_alerts_are_protected() {
-    check("【星河银行】您尾号4821的储蓄卡11月27日14:02支出人民币256.00元,余额3,180.55元。", Want::Protect(C::Finance));
-    check("【长川银行】您账户*7765于11月28日转入9,800.00元,交易后余额12,004.31元。", Want::Protect(C::Finance));
-    check("【长川银行信用卡】您本期账单应还金额2,431.60元,最低还款243.16元,还款日12月5日。", Want::Protect(C::Finance));
+    check(
+        "【星河银行】您尾号4821的储蓄卡11月27日14:02支出人民币256.00元,余额3,180.55元。",
+        Want::Protect(C::Finance),
+    );
+    check(
+        "【长川银行】您账户*7765于11月28日转入9,800.00元,交易后余额12,004.31元。",
+        Want::Protect(C::Finance),
+    );
+    check(
+        "【长川银行信用卡】您本期账单应还金额2,431.60元,最低还款243.16元,还款日12月5日。",
+        Want::Protect(C::Finance),
+    );
     check("【飞鱼支付】您通过飞鱼向某商户付款58.00元,支付宝余额已扣除。", Want::Protect(C::Finance));
     check(
         "【北辰银行】您尾号0032的卡在某商户消费1,288.00元。如非本人操作请致电95599。",
@@ -109,20 +118,41 @@ fn bank_and_payment_alerts_are_protected() {
 #[test]
 fn delivery_orders_and_travel_are_protected() {
     check("【驿站通】您的包裹已到东门驿站,取件码 6-2-3107,请于20:00前取件。", Want::Protect(C::Orders));
-    check("【快达速运】您的快件已安排派送,快递员电话13800000000,运单号kd8830211974。", Want::Protect(C::Orders));
+    check(
+        "【快达速运】您的快件已安排派送,快递员电话13800000000,运单号kd8830211974。",
+        Want::Protect(C::Orders),
+    );
     check("【优选商城】您的订单已发货,订单号88321450,请留意查收。", Want::Protect(C::Orders));
-    check("【铁路服务】订单e123456789,张先生已购11月30日g1234次3车12f号,检票口a5。", Want::Protect(C::Orders));
-    check("【远航航空】您预订的mu5101航班12月1日08:30起飞,请提前90分钟到达机场办理值机。", Want::Protect(C::Reminders));
+    check(
+        "【铁路服务】订单e123456789,张先生已购11月30日g1234次3车12f号,检票口a5。",
+        Want::Protect(C::Orders),
+    );
+    check(
+        "【远航航空】您预订的mu5101航班12月1日08:30起飞,请提前90分钟到达机场办理值机。",
+        Want::Protect(C::Reminders),
+    );
     check("【栖云酒店】预订成功:12月3日入住,12月5日离店,订单号h77312。", Want::Protect(C::Orders));
 }
 
 #[test]
 fn carrier_government_health_are_protected() {
-    check("【中国移动】尊敬的客户,您本月通用流量已用18.5gb,剩余1.5gb,话费余额23.40元。", Want::Protect(C::Carrier));
+    check(
+        "【中国移动】尊敬的客户,您本月通用流量已用18.5gb,剩余1.5gb,话费余额23.40元。",
+        Want::Protect(C::Carrier),
+    );
     check("【中国电信】您的话费余额不足10元,为避免停机请及时充值。", Want::Protect(C::Carrier));
-    check("【某市住房公积金】您的公积金账户11月缴存1,620.00元已到账,余额35,226.10元。", Want::Protect(C::PublicServices));
-    check("【交管12123】您的机动车有一条违法记录待处理,请通过交管12123app查询处理。", Want::Protect(C::PublicServices));
-    check("【国家反诈中心】提醒:刷单返利都是诈骗,不要向所谓安全账户转账,谨防被骗。", Want::Protect(C::PublicServices));
+    check(
+        "【某市住房公积金】您的公积金账户11月缴存1,620.00元已到账,余额35,226.10元。",
+        Want::Protect(C::PublicServices),
+    );
+    check(
+        "【交管12123】您的机动车有一条违法记录待处理,请通过交管12123app查询处理。",
+        Want::Protect(C::PublicServices),
+    );
+    check(
+        "【国家反诈中心】提醒:刷单返利都是诈骗,不要向所谓安全账户转账,谨防被骗。",
+        Want::Protect(C::PublicServices),
+    );
     check("【市人民医院】您已预约12月2日上午心内科门诊,就诊序号18,请按时就诊。", Want::Protect(C::Health));
     check("【社区卫生服务中心】您的孩子应于12月10日接种疫苗第二针,请按时前来。", Want::Protect(C::Health));
     check("【市气象台】市气象台11月28日发布暴雨橙色预警,请注意防范。", Want::Protect(C::Weather));
@@ -143,7 +173,10 @@ fn junk_kinds_are_blocked() {
     check("【快递理赔中心】您的包裹在运输中丢失,请联系客服专员办理双倍赔付退款。", Want::Block(C::Fraud));
     check("您的账户涉嫌洗钱案件,请配合调查,将资金转入安全账户。", Want::Block(C::Fraud));
     check("专业征信修复,消除逾期记录,不成功不收费。", Want::Block(C::Fraud));
-    check("【ETC服务】您的etc已停用,请点击 http://etc-renz.top/v 重新认证,以免影响通行。", Want::Block(C::Phishing));
+    check(
+        "【ETC服务】您的etc已停用,请点击 http://etc-renz.top/v 重新认证,以免影响通行。",
+        Want::Block(C::Phishing),
+    );
     check("【通知】您的医保卡已冻结,请点击链接完成信息认证。", Want::Block(C::Phishing));
     check("澳门娱乐城首充送100%彩金,百家乐真人视讯在线,注册即送。", Want::Block(C::Gambling));
     check("同城约炮,美女上门服务,包夜全套,加v详聊。", Want::Block(C::Adult));
@@ -204,7 +237,8 @@ fn spoofed_bank_signature_with_link_is_phishing() {
 
 #[test]
 fn personal_chat_has_no_hard_hit() {
-    for body in ["晚上一起吃饭吗?我七点到。", "妈,我到学校了,周末回家。", "明天的会改到下午三点,记得带电脑"] {
+    for body in ["晚上一起吃饭吗?我七点到。", "妈,我到学校了,周末回家。", "明天的会改到下午三点,记得带电脑"]
+    {
         let h = hits_with(body, SenderKind::Mobile, &plain_signature(body));
         assert!(top_hard(&h).is_none(), "{body}: {h:?}");
     }

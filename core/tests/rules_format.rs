@@ -52,7 +52,12 @@ fn eval(rules: &RuleSet, m: &Msg) -> Vec<RuleHit> {
         None => SignatureScan::None,
     };
     let signature = SignatureCheck { scan, institution: None, fit: m.fit };
-    rules.evaluate(&RuleInput { body: m.body, normalised: &normalised, sender: &sender, signature: &signature })
+    rules.evaluate(&RuleInput {
+        body: m.body,
+        normalised: &normalised,
+        sender: &sender,
+        signature: &signature,
+    })
 }
 
 fn names(hits: &[RuleHit]) -> Vec<&str> {
@@ -223,7 +228,8 @@ fn packs_combine_and_ids_stay_unique() {
     assert!(names(&h).contains(&"example/bill.due") && names(&h).contains(&"ties/top"));
 
     let clash = TIES.replace("pack = ties", "pack = other").replace("[h]", "[bill.due]");
-    let err = RuleSet::compile(&[("example.rules", &example_text), ("user.rules", &clash)]).expect_err("dup id");
+    let err =
+        RuleSet::compile(&[("example.rules", &example_text), ("user.rules", &clash)]).expect_err("dup id");
     assert_eq!(err.origin, "user.rules");
     assert_eq!(err.item.as_deref(), Some("bill.due"));
     assert!(err.message.contains("example.rules"), "{err}");

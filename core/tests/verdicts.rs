@@ -18,7 +18,8 @@ fn inbox() -> Vec<Expect> {
         .filter(|l| !l.trim().is_empty())
         .enumerate()
         .map(|(i, l)| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("line {}: {e}", i + 1));
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("line {}: {e}", i + 1));
             let s = |k: &str| v[k].as_str().unwrap_or_else(|| panic!("line {}: no {k}", i + 1)).to_string();
             Expect {
                 id: s("id"),
@@ -51,7 +52,13 @@ fn inbox_verdicts_match_expectations() {
             ));
         }
     }
-    assert!(wrong.is_empty(), "{} of {} inbox verdicts differ:\n{}", wrong.len(), rows.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {} inbox verdicts differ:\n{}",
+        wrong.len(),
+        rows.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]

@@ -109,8 +109,19 @@ pub struct PackSpec {
 }
 
 const RULE_KEYS: [&str; 13] = [
-    "field", "any", "all", "not", "regex", "sender_kind", "signature", "has", "effect", "priority",
-    "reason", "zh", "en",
+    "field",
+    "any",
+    "all",
+    "not",
+    "regex",
+    "sender_kind",
+    "signature",
+    "has",
+    "effect",
+    "priority",
+    "reason",
+    "zh",
+    "en",
 ];
 
 fn is_id(s: &str, extra: &[char]) -> bool {
@@ -238,7 +249,9 @@ fn parse_sig_cond(v: &str) -> Result<SigCond, String> {
         "expected" => SigCond::Expected,
         _ if v.starts_with("kind:") => {
             let k = &v["kind:".len()..];
-            SigCond::Kind(institution_kind(k.trim()).ok_or_else(|| format!("unknown institution kind `{k}`"))?)
+            SigCond::Kind(
+                institution_kind(k.trim()).ok_or_else(|| format!("unknown institution kind `{k}`"))?,
+            )
         }
         _ if v.starts_with("name:") => {
             let mut names = Vec::new();
@@ -435,31 +448,29 @@ pub fn parse_pack(text: &str, origin: &str) -> Result<PackSpec, DataError> {
             .map(|(k, v)| (k.trim(), v.trim()))
             .ok_or_else(|| err("expected `key = value`".to_string()))?;
         match pending.as_mut() {
-            None => {
-                match key {
-                    "format" if !format_seen => {
-                        if value != FORMAT {
-                            return Err(err(format!("unknown format `{value}`, expected `{FORMAT}`")));
-                        }
-                        format_seen = true;
+            None => match key {
+                "format" if !format_seen => {
+                    if value != FORMAT {
+                        return Err(err(format!("unknown format `{value}`, expected `{FORMAT}`")));
                     }
-                    _ if !format_seen => return Err(err(format!("`format = {FORMAT}` must come first"))),
-                    "pack" if name.is_none() => {
-                        if !is_id(value, &['-']) {
-                            return Err(err(format!("pack name `{value}` must match [a-z0-9_-]+ (at most 64)")));
-                        }
-                        name = Some(value.to_string());
-                    }
-                    "version" if version.is_none() => {
-                        if value.is_empty() || value.len() > 64 {
-                            return Err(err("version must be 1..64 bytes".to_string()));
-                        }
-                        version = Some(value.to_string());
-                    }
-                    "format" | "pack" | "version" => return Err(err(format!("duplicate `{key}`"))),
-                    _ => return Err(err(format!("unknown pack setting `{key}` (format | pack | version)"))),
+                    format_seen = true;
                 }
-            }
+                _ if !format_seen => return Err(err(format!("`format = {FORMAT}` must come first"))),
+                "pack" if name.is_none() => {
+                    if !is_id(value, &['-']) {
+                        return Err(err(format!("pack name `{value}` must match [a-z0-9_-]+ (at most 64)")));
+                    }
+                    name = Some(value.to_string());
+                }
+                "version" if version.is_none() => {
+                    if value.is_empty() || value.len() > 64 {
+                        return Err(err("version must be 1..64 bytes".to_string()));
+                    }
+                    version = Some(value.to_string());
+                }
+                "format" | "pack" | "version" => return Err(err(format!("duplicate `{key}`"))),
+                _ => return Err(err(format!("unknown pack setting `{key}` (format | pack | version)"))),
+            },
             Some(p) => {
                 if key.is_empty() || !RULE_KEYS.contains(&key) {
                     return Err(err(format!("unknown key `{key}`")).for_item(p.id.clone()));
@@ -468,7 +479,9 @@ pub fn parse_pack(text: &str, origin: &str) -> Result<PackSpec, DataError> {
                     return Err(err(format!("duplicate key `{key}`")).for_item(p.id.clone()));
                 }
                 if key == "regex" && value.len() > MAX_REGEX_BYTES {
-                    return Err(err(format!("regex longer than {MAX_REGEX_BYTES} bytes")).for_item(p.id.clone()));
+                    return Err(
+                        err(format!("regex longer than {MAX_REGEX_BYTES} bytes")).for_item(p.id.clone())
+                    );
                 }
                 p.keys.push((key.to_string(), value.to_string(), line_no));
             }
