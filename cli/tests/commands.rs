@@ -164,7 +164,6 @@ fn data_file_that_is_not_utf8_exits_2() {
 // The rule-pack format and its checks arrive with the rules step; until then every pack compiles.
 // The lead enables this test (and adjusts the pack's syntax if needed) when the branches merge.
 #[test]
-#[ignore = "needs RuleSet::compile from the rules branch"]
 fn broken_rule_pack_exits_2_naming_the_rule() {
     // smsguard-rules/1 (core/data/default.rules on the rules branch); the regex does not compile.
     let pack = "format = smsguard-rules/1\npack = oem\nversion = 1\n\n[broken-brackets]\n\

@@ -255,15 +255,6 @@ impl ConsentLedger {
         };
         state.map_or(Consent::Unknown, ConsentState::consent)
     }
-
-    /// Signature-wide decisions as the policy takes them (`UserChoices::consents`).
-    pub fn signature_consents(&self) -> std::collections::HashMap<String, Consent> {
-        self.entries
-            .iter()
-            .filter(|e| e.port.is_none())
-            .filter_map(|e| e.signature.clone().map(|s| (s, e.state.consent())))
-            .collect()
-    }
 }
 
 #[cfg(test)]
@@ -289,7 +280,7 @@ mod tests {
         let mut l = ConsentLedger::default();
         l.grant(Some("AbcShop"), None, 1, ConsentSource::User).map(|_| ()).ok();
         assert_eq!(l.consent_for(Some("abcshop"), ""), Consent::Granted);
-        assert_eq!(l.signature_consents().get("abcshop"), Some(&Consent::Granted));
+        assert_eq!(l.consent_for(Some("ABCSHOP"), "10690001"), Consent::Granted);
     }
 
     #[test]
@@ -303,8 +294,6 @@ mod tests {
         // A port-only entry covers unsigned messages, not other brands' signed ones.
         assert_eq!(l.consent_for(None, "1069777"), Consent::Revoked);
         assert_eq!(l.consent_for(Some("别的店"), "1069777"), Consent::Unknown);
-        // Port-specific entries are not signature-wide.
-        assert_eq!(l.signature_consents().len(), 1);
     }
 
     #[test]

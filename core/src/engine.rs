@@ -112,7 +112,13 @@ impl Engine {
                 })
             });
             let verdict = decide(
-                &Evidence { sender: &sender, signature: &signature, hits: &rule_hits, model: model.as_ref() },
+                &Evidence {
+                    sender: &sender,
+                    signature: &signature,
+                    hits: &rule_hits,
+                    model: model.as_ref(),
+                    opt_out: crate::unsubscribe::detect(&msg.body).is_some(),
+                },
                 &self.user,
             );
             (rule_hits, model, verdict)

@@ -15,8 +15,7 @@
 //! message to junk when junk is both confident and clearly ahead of transaction; otherwise
 //! uncertain marketing/junk lands in promotion, never in junk.
 
-use std::collections::HashMap;
-
+use crate::consent::ConsentLedger;
 use crate::model::ModelScore;
 use crate::rules::{Effect, RuleHit};
 use crate::sender::{Sender, SenderKind};
@@ -28,11 +27,11 @@ pub const JUNK_THRESHOLD: f32 = 0.80;
 /// …and, when the message also looks like a transaction, this (overwhelming evidence).
 pub const JUNK_OVER_TRANSACTION_THRESHOLD: f32 = 0.97;
 
-/// What the user decided: per-signature consent and allow/block lists. Empty by default.
-/// Signatures are compared folded (see `normalise::fold`), senders normalised.
+/// What the user decided: consent per signature (and port), and allow/block lists. Empty by
+/// default. Signatures are compared folded (see `normalise::fold`), senders normalised.
 #[derive(Debug, Clone, Default)]
 pub struct UserChoices {
-    pub consents: HashMap<String, Consent>,
+    pub consents: ConsentLedger,
     pub allow_signatures: Vec<String>,
     pub block_signatures: Vec<String>,
     pub allow_senders: Vec<String>,
@@ -49,6 +48,8 @@ pub struct Evidence<'a> {
     /// Sorted by the rule engine: highest priority first.
     pub hits: &'a [RuleHit],
     pub model: Option<&'a ModelScore>,
+    /// The message tells how to opt out (回T退订, …): marketing that does not is unlawful.
+    pub opt_out: bool,
 }
 
 /// Decide where a message goes and why.
@@ -65,7 +66,10 @@ pub fn decide(ev: &Evidence<'_>, user: &UserChoices) -> Verdict {
     }
 
     if d.action == Action::Promotion || d.category == Category::UnsolicitedMarketing {
-        apply_consent(signature.as_deref(), user, &mut d);
+        apply_consent(signature.as_deref(), ev.sender, user, &mut d);
+        if !ev.opt_out {
+            d.reasons.push(reason("marketing_without_opt_out"));
+        }
     }
 
     if let Some(UserChoice::Allow(reason)) = user_choice {
@@ -142,10 +146,8 @@ fn user_choice(ev: &Evidence<'_>, signature: Option<&str>, user: &UserChoices) -
 }
 
 fn decide_from_evidence(ev: &Evidence<'_>, d: &mut Decision) {
-    let best_protect =
-        ev.hits.iter().filter(|h| matches!(h.effect, Effect::Protect { .. })).max_by_key(|h| h.priority);
-    let best_block =
-        ev.hits.iter().filter(|h| matches!(h.effect, Effect::Block { .. })).max_by_key(|h| h.priority);
+    let best_protect = strongest(ev.hits.iter().filter(|h| matches!(h.effect, Effect::Protect { .. })));
+    let best_block = strongest(ev.hits.iter().filter(|h| matches!(h.effect, Effect::Block { .. })));
     let spoofed = ev.signature.fit == SenderFit::Spoofed;
 
     match (best_protect, best_block) {
@@ -190,6 +192,24 @@ fn decide_from_evidence(ev: &Evidence<'_>, d: &mut Decision) {
     soft_decision(ev, d);
 }
 
+/// The highest-priority hit; among equals the first, i.e. the earlier rule in pack order.
+fn strongest<'h>(hits: impl Iterator<Item = &'h RuleHit>) -> Option<&'h RuleHit> {
+    hits.fold(None, |best: Option<&RuleHit>, h| match best {
+        Some(b) if b.priority >= h.priority => Some(b),
+        _ => Some(h),
+    })
+}
+
+/// A named category (offers, coupons, …) beats `other` whatever the weights: `other` hints such
+/// as an opt-out marker say *that* it is marketing, not *what kind*.
+fn more_specific(category: Category, weight: f32, best: (Category, f32)) -> bool {
+    match (category == Category::Other, best.0 == Category::Other || best.1 <= 0.0) {
+        (false, true) => true,
+        (true, false) => false,
+        _ => weight > best.1,
+    }
+}
+
 fn block(hit: &RuleHit, d: &mut Decision) {
     if let Effect::Block { category } = hit.effect {
         d.set(Action::Junk, category, 0.95);
@@ -211,7 +231,7 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
             let Some(i) = index(action) else { continue };
             let w = if weight.is_finite() { weight.clamp(0.0, 1.0) } else { 0.0 };
             miss[i] *= 1.0 - w;
-            if w > best_category[i].1 && category.fits(action) {
+            if category.fits(action) && more_specific(category, w, best_category[i]) {
                 best_category[i] = (category, w);
             }
         }
@@ -285,8 +305,8 @@ fn default_without_evidence(ev: &Evidence<'_>, d: &mut Decision) {
     }
 }
 
-fn apply_consent(signature: Option<&str>, user: &UserChoices, d: &mut Decision) {
-    let consent = signature.and_then(|s| user.consents.get(s).copied()).unwrap_or(Consent::Unknown);
+fn apply_consent(signature: Option<&str>, sender: &Sender, user: &UserChoices, d: &mut Decision) {
+    let consent = user.consents.consent_for(signature, &sender.normalised);
     d.consent = Some(consent);
     if d.action == Action::Junk {
         // Already junk (unsolicited marketing by rule); consent only annotates it.
@@ -358,6 +378,11 @@ pub const POLICY_REASONS: &[(&str, &str, &str)] = &[
         "From a business number or signed, but of no recognised kind",
     ),
     ("no_evidence_personal", "未发现营销或诈骗特征", "No sign of marketing or fraud"),
+    (
+        "marketing_without_opt_out",
+        "营销短信未提供退订方式，不符合规定，可举报",
+        "Marketing without a way to opt out breaks the rules: reportable",
+    ),
     ("consent_granted", "你已同意接收此签名的营销短信", "You agreed to marketing from this signature"),
     (
         "consent_revoked",
@@ -386,6 +411,7 @@ fn reason(code: &str) -> Reason {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::consent::ConsentSource;
     use crate::signature::{Placement, Signature, SignatureScan};
 
     fn sender(kind: SenderKind) -> Sender {
@@ -424,7 +450,7 @@ mod tests {
 
     fn run(kind: SenderKind, sig: &SignatureCheck, hits: &[RuleHit], user: &UserChoices) -> Verdict {
         let s = sender(kind);
-        decide(&Evidence { sender: &s, signature: sig, hits, model: None }, user)
+        decide(&Evidence { sender: &s, signature: sig, hits, model: None, opt_out: true }, user)
     }
 
     #[test]
@@ -494,12 +520,12 @@ mod tests {
         assert_eq!((v.action, v.consent), (Action::Promotion, Some(Consent::Unknown)));
         assert_eq!(v.category, Category::Offers);
 
-        user.consents.insert("某商城".into(), Consent::Revoked);
+        user.consents.revoke(Some("某商城"), None, 1, ConsentSource::User).map(|_| ()).ok();
         let v = run(SenderKind::Port106, &sig, &hits, &user);
         assert_eq!((v.action, v.category), (Action::Junk, Category::UnsolicitedMarketing));
         assert_eq!(v.reasons[0].code, "consent_revoked");
 
-        user.consents.insert("某商城".into(), Consent::Granted);
+        user.consents.grant(Some("某商城"), None, 2, ConsentSource::User).map(|_| ()).ok();
         let v = run(SenderKind::Port106, &sig, &hits, &user);
         assert_eq!((v.action, v.consent), (Action::Promotion, Some(Consent::Granted)));
 
@@ -542,7 +568,7 @@ mod tests {
             category: Some((Category::Gambling, 0.7)),
         };
         let v = decide(
-            &Evidence { sender: &s, signature: &unsigned(), hits: &[], model: Some(&m) },
+            &Evidence { sender: &s, signature: &unsigned(), hits: &[], model: Some(&m), opt_out: false },
             &UserChoices::default(),
         );
         assert_eq!((v.action, v.category), (Action::Junk, Category::Gambling));

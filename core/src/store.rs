@@ -117,11 +117,11 @@ pub struct UserState {
 }
 
 impl UserState {
-    /// What the policy needs: signature-wide consents and strict mode. Allow/block decisions
+    /// What the policy needs: the consent ledger and strict mode. Allow/block decisions
     /// travel as the user rule pack ([`UserState::rule_pack_text`]), so the lists stay empty.
     pub fn user_choices(&self) -> UserChoices {
         UserChoices {
-            consents: self.consents.signature_consents(),
+            consents: self.consents.clone(),
             strict: self.settings.strict,
             ..UserChoices::default()
         }

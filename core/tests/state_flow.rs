@@ -45,7 +45,7 @@ fn marketing_hint() -> RuleHit {
 }
 
 fn classify(sig: &SignatureCheck, sender: &Sender, hits: &[RuleHit], user: &UserChoices) -> Verdict {
-    decide(&Evidence { sender, signature: sig, hits, model: None }, user)
+    decide(&Evidence { sender, signature: sig, hits, model: None, opt_out: true }, user)
 }
 
 #[test]
@@ -159,7 +159,7 @@ fn user_pack_compiles_and_user_rules_win_with_their_own_reasons() {
     state.rules.add(RuleTarget::Keyword("贷款".into()), RuleEffect::Block, 1).map(|_| ()).ok();
     state.rules.add(RuleTarget::Signature("某商城".into()), RuleEffect::Allow, 1).map(|_| ()).ok();
     state.rules.add(RuleTarget::Sender("10690000999".into()), RuleEffect::Block, 1).map(|_| ()).ok();
-    state.rules.add(RuleTarget::Regex("加[vw]信?[0-9]{5,}".into()), RuleEffect::Block, 1).map(|_| ()).ok();
+    state.rules.add(RuleTarget::Regex("领取?[0-9]{2,}元红包".into()), RuleEffect::Block, 1).map(|_| ()).ok();
     state.feedback.record_target(FeedbackKind::NotJunk, FeedbackTarget::Sender("1069012345".into()), 2);
     let pack = state.rule_pack_text();
     if !rule_engine_present() {
@@ -199,7 +199,8 @@ fn user_pack_compiles_and_user_rules_win_with_their_own_reasons() {
     let (hits, _) = run("hello", port("106900009990"), unsigned());
     assert!(hits.iter().all(|h| h.reason.code != "user_block_sender"));
 
-    let (_, v) = run("加v信123456领福利", port("1069000001"), unsigned());
+    // User regexes see the normalised text (evasions undone, lower case).
+    let (_, v) = run("速領取88元紅包", port("1069000001"), unsigned());
     assert!(v.reason_codes().any(|c| c == "user_block_regex"));
 
     // Feedback shows up as feedback.

@@ -76,7 +76,7 @@ fn missing_file_is_new_and_commits_round_trip() {
     assert_eq!(again.snapshot(), store.snapshot());
     let choices = again.user_choices();
     assert!(choices.strict);
-    assert_eq!(choices.consents.get("某商城"), Some(&Consent::Granted));
+    assert_eq!(choices.consents.consent_for(Some("某商城"), ""), Consent::Granted);
     // Only the state file remains: no temp file, no lock file.
     assert_eq!(dir.names(), ["state.json"]);
     let text = std::fs::read_to_string(&path).unwrap_or_default();
