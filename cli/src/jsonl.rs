@@ -22,7 +22,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
-use smsguard_core::{Engine, SmsMessage, Verdict};
+use smsguard_core::{Engine, SmsMessage};
 
 use crate::progress::Progress;
 use crate::CliError;
@@ -209,13 +209,14 @@ pub fn parse_line(bytes: &[u8]) -> Result<Input<'_>, String> {
     Ok(Input { id: raw.id, message: SmsMessage { sender, body, received_at } })
 }
 
-/// One output line for a classified message: `id` first, then the verdict's own fields.
+/// One output line for a message: `id` first, then the answer's own fields (a verdict, a report
+/// plan, …).
 #[derive(Serialize)]
-struct Output<'a> {
+struct Output<'a, T> {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a RawValue>,
     #[serde(flatten)]
-    verdict: &'a Verdict,
+    answer: &'a T,
 }
 
 #[derive(Serialize)]
@@ -241,13 +242,13 @@ pub struct Counts {
     pub errors: u64,
 }
 
-/// Classify every line of `input` and write one JSON line per input line to `out`.
-pub fn process<R: Read, W: Write>(
-    engine: &Engine,
+/// Answer every line of `input` (e.g. classify it) and write one JSON line per input line to `out`.
+pub fn process<R: Read, W: Write, T: Serialize>(
     input: R,
     input_name: &str,
     out: &mut W,
     mut on_progress: impl FnMut(u64, &Counts),
+    mut answer: impl FnMut(&SmsMessage) -> T,
 ) -> Result<Counts, CliError> {
     let mut reader = LineReader::new(input, MAX_LINE_BYTES);
     let mut buf = Vec::new();
@@ -272,10 +273,10 @@ pub fn process<R: Read, W: Write>(
                 // `classify` never fails; should a bug make it panic, that line gets an error
                 // object and the batch goes on (the engine is immutable, so nothing is left
                 // half-updated).
-                match panic::catch_unwind(AssertUnwindSafe(|| engine.classify(&input.message))) {
-                    Ok(verdict) => {
+                match panic::catch_unwind(AssertUnwindSafe(|| answer(&input.message))) {
+                    Ok(answer) => {
                         counts.messages += 1;
-                        write_json(out, &Output { id: input.id, verdict: &verdict })
+                        write_json(out, &Output { id: input.id, answer: &answer })
                     }
                     Err(_) => {
                         counts.errors += 1;
@@ -304,11 +305,20 @@ fn write_json<W: Write, T: Serialize>(out: &mut W, value: &T) -> io::Result<()> 
 
 /// `classify --jsonl INPUT`: INPUT is a path or `-` for stdin.
 pub fn run(engine: &Engine, input: &str, summary: bool) -> Result<(), CliError> {
+    run_with(input, summary, |m| engine.classify(m))
+}
+
+/// JSONL in, one answer per line out: INPUT is a path or `-` for stdin.
+pub fn run_with<T: Serialize>(
+    input: &str,
+    summary: bool,
+    mut answer: impl FnMut(&SmsMessage) -> T,
+) -> Result<(), CliError> {
     let stderr_tty = io::stderr().is_terminal();
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(READ_BUFFER, stdout.lock());
     let counts = if input == "-" {
-        process(engine, io::stdin().lock(), "stdin", &mut out, |_, _| {})?
+        process(io::stdin().lock(), "stdin", &mut out, |_, _| {}, &mut answer)?
     } else {
         let file = File::open(input).map_err(|e| CliError::io(input, e))?;
         // Progress only for a regular file on a terminal: never on pipes or redirected stderr.
@@ -317,11 +327,12 @@ pub fn run(engine: &Engine, input: &str, summary: bool) -> Result<(), CliError> 
             Some(total) if stderr_tty && total > 0 => Some(Progress::new(total)),
             _ => None,
         };
-        let counts = process(engine, file, input, &mut out, |done, c| {
+        let on_progress = |done, c: &Counts| {
             if let Some(p) = progress.as_mut() {
                 p.update(done, c.messages + c.errors);
             }
-        });
+        };
+        let counts = process(file, input, &mut out, on_progress, &mut answer);
         if let Some(p) = progress.as_mut() {
             p.finish();
         }
@@ -410,7 +421,8 @@ mod tests {
         let input =
             "{\"id\":1,\"body\":\"fine\"}\n{\"id\":2,\"body\":\"boom\"}\n{\"id\":3,\"body\":\"ok\"}\n";
         let mut out = Vec::new();
-        let counts = process(&engine, input.as_bytes(), "test", &mut out, |_, _| {}).expect("batch runs");
+        let counts = process(input.as_bytes(), "test", &mut out, |_, _| {}, |m| engine.classify(m))
+            .expect("batch runs");
         assert_eq!((counts.messages, counts.errors), (2, 1));
         let text = String::from_utf8(out).expect("utf-8");
         let lines: Vec<&str> = text.lines().collect();

@@ -11,6 +11,7 @@ mod eval;
 mod jsonl;
 mod progress;
 mod render;
+mod state;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -21,7 +22,11 @@ use smsguard_core::signature::Institutions;
 use smsguard_core::{DataError, Engine, SmsMessage};
 
 #[derive(Debug, Parser)]
-#[command(name = "smsguard", version, about = "On-device SMS filter: classify, explain, demo, eval, bench")]
+#[command(
+    name = "smsguard",
+    version,
+    about = "On-device SMS filter: classify, explain, demo, eval, bench; consent, rules, reports"
+)]
 struct Cli {
     #[command(flatten)]
     global: GlobalOpts,
@@ -39,6 +44,10 @@ struct GlobalOpts {
     /// Use this institutions table (institutions.tsv format) instead of the embedded one.
     #[arg(long, value_name = "FILE", global = true)]
     institutions: Option<PathBuf>,
+    /// The user's saved state (consents, rules, feedback, report history, settings): one JSON
+    /// file, created on first change. classify, explain, report and eval honour it.
+    #[arg(long, value_name = "FILE", global = true)]
+    state: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +64,22 @@ enum Command {
     Eval(EvalArgs),
     /// Measure engine load time, heap, per-message latency percentiles and throughput.
     Bench(BenchArgs),
+    /// Consent to marketing per signature (or port): grant, revoke, forget, list.
+    #[command(subcommand)]
+    Consent(state::ConsentCommand),
+    /// Your own allow/block rules (signature, sender, keyword, regex): add, remove, list,
+    /// import, export.
+    #[command(subcommand)]
+    Rules(state::RulesCommand),
+    /// "Not junk" / "is junk" feedback: becomes a personal rule, reversible.
+    #[command(subcommand)]
+    Feedback(state::FeedbackCommand),
+    /// Show or change settings (e.g. --strict true).
+    Settings(state::SettingsArgs),
+    /// Draft reports (12321, carriers) for a message or a JSONL of messages.
+    Report(state::ReportArgs),
+    /// The unsubscribe reply for a marketing message (destination = sender, body = keyword).
+    Unsubscribe(state::UnsubscribeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +209,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Eval(args) => eval(&engine, args),
         // Bench times building the engine itself; the one above has validated the data files.
         Command::Bench(args) => bench(&cli.global, args),
+        Command::Consent(cmd) => state::consent(cli.global.state.as_deref(), cmd),
+        Command::Rules(cmd) => state::rules(cli.global.state.as_deref(), cmd),
+        Command::Feedback(cmd) => state::feedback(&engine, cli.global.state.as_deref(), cmd),
+        Command::Settings(args) => state::settings(cli.global.state.as_deref(), args),
+        Command::Report(args) => state::report(&engine, cli.global.state.as_deref(), args),
+        Command::Unsubscribe(args) => state::unsubscribe(&engine, cli.global.state.as_deref(), args),
     }
 }
 
@@ -202,6 +233,9 @@ fn build_engine(opts: &GlobalOpts) -> Result<Engine, CliError> {
     if let Some(path) = &opts.institutions {
         let text = read_text(path)?;
         engine = engine.with_institutions(Institutions::parse(&text, &path.display().to_string())?);
+    }
+    if opts.state.is_some() {
+        engine = engine.with_user_state(&state::load(opts.state.as_deref())?)?;
     }
     Ok(engine)
 }

@@ -10,9 +10,10 @@ use crate::message::SmsMessage;
 use crate::model::{Model, ModelInput, ModelScore};
 use crate::normalise::{normalise, Normalised};
 use crate::policy::{decide, Evidence, UserChoices};
-use crate::rules::{RuleHit, RuleInput, RuleSet};
+use crate::rules::{RuleHit, RuleInput, RuleSet, DEFAULT_PACK};
 use crate::sender::{classify_sender, Sender};
 use crate::signature::{Institutions, SignatureCheck};
+use crate::store::UserState;
 use crate::verdict::Verdict;
 
 /// Every intermediate step for one message, for `explain`.
@@ -37,6 +38,10 @@ enum Rules {
 #[derive(Debug, Clone)]
 pub struct Engine {
     rules: Rules,
+    /// Replacement base packs `(origin, text)`; `None` = the embedded default pack.
+    base_packs: Option<Arc<Vec<(String, String)>>>,
+    /// The user's own rules and feedback as a pack, compiled after the base packs.
+    user_pack: Option<Arc<String>>,
     institutions: Option<Arc<Institutions>>,
     model: Option<Arc<dyn Model>>,
     user: UserChoices,
@@ -51,12 +56,44 @@ impl Default for Engine {
 impl Engine {
     /// The embedded default rules and institutions, no model, no user choices.
     pub fn new() -> Self {
-        Engine { rules: Rules::Embedded, institutions: None, model: None, user: UserChoices::default() }
+        Engine {
+            rules: Rules::Embedded,
+            base_packs: None,
+            user_pack: None,
+            institutions: None,
+            model: None,
+            user: UserChoices::default(),
+        }
     }
 
-    /// Replace the rules with these packs (`(origin, text)`), compiled together.
+    /// Replace the default rules with these packs (`(origin, text)`), compiled together.
     pub fn with_rule_packs(mut self, packs: &[(&str, &str)]) -> Result<Self, DataError> {
-        self.rules = Rules::Custom(Arc::new(RuleSet::compile(packs)?));
+        self.base_packs = Some(Arc::new(packs.iter().map(|(o, t)| (o.to_string(), t.to_string())).collect()));
+        self.recompile()
+    }
+
+    /// Honour what the user saved: consents and strict mode go to the policy, the user's rules and
+    /// feedback become a pack compiled after the base rules (priority 1000: they win).
+    pub fn with_user_state(mut self, state: &UserState) -> Result<Self, DataError> {
+        self.user = state.user_choices();
+        let has_rules = !state.rules.is_empty() || !state.feedback.is_empty();
+        self.user_pack = has_rules.then(|| Arc::new(state.rule_pack_text()));
+        self.recompile()
+    }
+
+    fn recompile(mut self) -> Result<Self, DataError> {
+        if self.base_packs.is_none() && self.user_pack.is_none() {
+            self.rules = Rules::Embedded;
+            return Ok(self);
+        }
+        let mut packs: Vec<(&str, &str)> = match &self.base_packs {
+            Some(base) => base.iter().map(|(o, t)| (o.as_str(), t.as_str())).collect(),
+            None => vec![("default.rules", DEFAULT_PACK)],
+        };
+        if let Some(user) = &self.user_pack {
+            packs.push(("user rules", user.as_str()));
+        }
+        self.rules = Rules::Custom(Arc::new(RuleSet::compile(&packs)?));
         Ok(self)
     }
 

@@ -186,6 +186,17 @@ pub struct ReportPlan {
     pub category: Category,
 }
 
+impl ReportPlan {
+    /// The same message came earlier in this batch: offer it once, not twice. For callers that
+    /// stream a batch (the CLI's JSONL) as well as [`plan_batch`].
+    pub fn withdraw_as_repeat(&mut self) {
+        self.reportable = false;
+        self.drafts.clear();
+        self.warnings.clear();
+        self.not_reportable = Some(reason("report_duplicate_in_batch"));
+    }
+}
+
 /// Reason codes used by reports and unsubscribe replies: (code, zh, en). Stable API.
 pub const REPORT_REASONS: &[(&str, &str, &str)] = &[
     (
@@ -384,10 +395,7 @@ pub fn plan_batch(
         .map(|(msg, verdict)| {
             let mut plan = plan_report(msg, verdict, formats, history);
             if plan.reportable && !seen.insert(plan.key.clone()) {
-                plan.reportable = false;
-                plan.drafts.clear();
-                plan.warnings.clear();
-                plan.not_reportable = Some(reason("report_duplicate_in_batch"));
+                plan.withdraw_as_repeat();
             }
             plan
         })
