@@ -2,13 +2,14 @@
 //! choices into one [`Verdict`].
 //!
 //! Order of authority, highest first:
-//! 1. the user's own allow/block choices (explicit, always win, and say so in the reasons);
-//! 2. hard rule effects by priority — a protective rule (OTP, bank alert, …) wins ties, so a
-//!    broad block never beats it; only a block of strictly higher priority ("overwhelming"
-//!    evidence, e.g. a spoofed bank signature with a link) overrides a protect;
-//! 3. a spoofed institution signature (built-in evidence, not a rule);
-//! 4. soft evidence: rule hints and the model, combined per action;
-//! 5. consent for marketing: granted → promotion, revoked → junk, unknown → promotion (or junk in
+//! 1. hard rule effects by priority. The user's own allow/block rules and feedback come as a rule
+//!    pack of priority 1000 (see `user_rules`), so they beat every default rule. A protective rule
+//!    (OTP, bank alert, …) wins ties, so a broad block never beats it; only a block of strictly
+//!    higher priority ("overwhelming" evidence, e.g. a spoofed bank signature with a link)
+//!    overrides a protect;
+//! 2. a spoofed institution signature (built-in evidence, not a rule);
+//! 3. soft evidence: rule hints and the model, combined per action;
+//! 4. consent for marketing: granted → promotion, revoked → junk, unknown → promotion (or junk in
 //!    strict mode).
 //!
 //! Transactions are protected twice: by protect rules, and because soft evidence may only send a
@@ -20,22 +21,18 @@ use crate::model::ModelScore;
 use crate::rules::{Effect, RuleHit};
 use crate::sender::{Sender, SenderKind};
 use crate::signature::{SenderFit, SignatureCheck};
-use crate::verdict::{Action, Category, Consent, Reason, Verdict};
+use crate::verdict::{Action, Category, Consent, Reason, ReasonTable, Verdict};
 
 /// Soft junk evidence must reach this before a message goes to junk at all.
 pub const JUNK_THRESHOLD: f32 = 0.80;
 /// …and, when the message also looks like a transaction, this (overwhelming evidence).
 pub const JUNK_OVER_TRANSACTION_THRESHOLD: f32 = 0.97;
 
-/// What the user decided: consent per signature (and port), and allow/block lists. Empty by
-/// default. Signatures are compared folded (see `normalise::fold`), senders normalised.
+/// What the user decided that the policy itself applies: consent per signature (and port) and
+/// strict mode. (Allow/block choices are rules: `user_rules` turns them into a rule pack.)
 #[derive(Debug, Clone, Default)]
 pub struct UserChoices {
     pub consents: ConsentLedger,
-    pub allow_signatures: Vec<String>,
-    pub block_signatures: Vec<String>,
-    pub allow_senders: Vec<String>,
-    pub block_senders: Vec<String>,
     /// Strict mode: marketing without recorded consent goes to junk instead of promotion.
     pub strict: bool,
 }
@@ -57,28 +54,13 @@ pub fn decide(ev: &Evidence<'_>, user: &UserChoices) -> Verdict {
     let signature = ev.signature.signature().map(|s| s.name.clone());
     let mut d = Decision::new();
 
-    let user_choice = user_choice(ev, signature.as_deref(), user);
-    if let Some(UserChoice::Block(reason)) = &user_choice {
-        d.set(Action::Junk, Category::Other, 1.0);
-        d.reasons.push(reason.clone());
-    } else {
-        decide_from_evidence(ev, &mut d);
-    }
+    decide_from_evidence(ev, &mut d);
 
     if d.action == Action::Promotion || d.category == Category::UnsolicitedMarketing {
         apply_consent(signature.as_deref(), ev.sender, user, &mut d);
         if !ev.opt_out {
             d.reasons.push(reason("marketing_without_opt_out"));
         }
-    }
-
-    if let Some(UserChoice::Allow(reason)) = user_choice {
-        if d.action == Action::Junk {
-            // The user vouched for this sender: never hide it, but keep the evidence visible.
-            d.set(Action::Allow, Category::Personal, 1.0);
-            d.consent = None;
-        }
-        d.reasons.insert(0, reason);
     }
 
     describe_sender(ev, &mut d);
@@ -117,32 +99,6 @@ impl Decision {
         self.category = if category.fits(action) { category } else { action.default_category() };
         self.score = score;
     }
-}
-
-enum UserChoice {
-    Allow(Reason),
-    Block(Reason),
-}
-
-fn user_choice(ev: &Evidence<'_>, signature: Option<&str>, user: &UserChoices) -> Option<UserChoice> {
-    let sender = ev.sender.normalised.as_str();
-    let listed = |list: &[String], key: Option<&str>| {
-        key.is_some_and(|k| !k.is_empty() && list.iter().any(|x| x == k))
-    };
-    // Block before allow: when both match, the more specific sender entry decides.
-    if listed(&user.block_senders, Some(sender)) {
-        return Some(UserChoice::Block(reason("user_block_sender")));
-    }
-    if listed(&user.allow_senders, Some(sender)) {
-        return Some(UserChoice::Allow(reason("user_allow_sender")));
-    }
-    if listed(&user.block_signatures, signature) {
-        return Some(UserChoice::Block(reason("user_block_signature")));
-    }
-    if listed(&user.allow_signatures, signature) {
-        return Some(UserChoice::Allow(reason("user_allow_signature")));
-    }
-    None
 }
 
 fn decide_from_evidence(ev: &Evidence<'_>, d: &mut Decision) {
@@ -346,11 +302,7 @@ fn action_zh(a: Action) -> &'static str {
 }
 
 /// The policy's own reason codes, with their texts. Codes are stable API.
-pub const POLICY_REASONS: &[(&str, &str, &str)] = &[
-    ("user_block_sender", "你已屏蔽此号码", "You blocked this sender"),
-    ("user_allow_sender", "你已信任此号码", "You trust this sender"),
-    ("user_block_signature", "你已屏蔽此签名", "You blocked this signature"),
-    ("user_allow_signature", "你已信任此签名", "You trust this signature"),
+pub const POLICY_REASONS: &ReasonTable = &[
     (
         "block_overrides_protect",
         "有压倒性的诈骗证据，覆盖了通知类保护",
@@ -402,10 +354,7 @@ pub const POLICY_REASONS: &[(&str, &str, &str)] = &[
 ];
 
 fn reason(code: &str) -> Reason {
-    match POLICY_REASONS.iter().find(|(c, _, _)| *c == code) {
-        Some((c, zh, en)) => Reason::new(*c, *zh, *en),
-        None => Reason::new(code, code, code),
-    }
+    Reason::from_table(POLICY_REASONS, code)
 }
 
 #[cfg(test)]
@@ -532,20 +481,6 @@ mod tests {
         let strict = UserChoices { strict: true, ..UserChoices::default() };
         let v = run(SenderKind::Port106, &sig, &hits, &strict);
         assert_eq!((v.action, v.category), (Action::Junk, Category::UnsolicitedMarketing));
-    }
-
-    #[test]
-    fn user_choices_come_first() {
-        let sig = signed("某商城", SenderFit::NotApplicable);
-        let user = UserChoices { block_signatures: vec!["某商城".into()], ..UserChoices::default() };
-        let v = run(SenderKind::Port106, &sig, &[protect_otp(100)], &user);
-        assert_eq!(v.action, Action::Junk);
-        assert_eq!(v.reasons[0].code, "user_block_signature");
-
-        let user = UserChoices { allow_senders: vec!["10690000".into()], ..UserChoices::default() };
-        let v = run(SenderKind::Port106, &sig, &[block(Category::Gambling, 50)], &user);
-        assert_eq!(v.action, Action::Allow);
-        assert_eq!(v.reasons[0].code, "user_allow_sender");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::consent::Timestamp;
 use crate::error::DataError;
 use crate::message::SmsMessage;
 use crate::sender::{classify_sender, SenderKind};
-use crate::verdict::{Action, Category, Consent, Reason, Verdict};
+use crate::verdict::{Action, Category, Consent, Reason, ReasonTable, Verdict};
 
 /// A single SMS of UCS-2 text holds 70 characters.
 pub const SMS_SINGLE_UNITS: usize = 70;
@@ -198,7 +198,7 @@ impl ReportPlan {
 }
 
 /// Reason codes used by reports and unsubscribe replies: (code, zh, en). Stable API.
-pub const REPORT_REASONS: &[(&str, &str, &str)] = &[
+pub const REPORT_REASONS: &ReasonTable = &[
     (
         "report_not_transaction",
         "通知类短信（验证码、账单、物流等）不提供举报：举报可能导致你自己的号码被短信平台拉黑",
@@ -224,10 +224,7 @@ pub const REPORT_REASONS: &[(&str, &str, &str)] = &[
 ];
 
 pub(crate) fn reason(code: &str) -> Reason {
-    match REPORT_REASONS.iter().find(|(c, _, _)| *c == code) {
-        Some((c, zh, en)) => Reason::new(*c, *zh, *en),
-        None => Reason::new(code, code, code),
-    }
+    Reason::from_table(REPORT_REASONS, code)
 }
 
 /// The history key of a message: SHA-256 of its normalised sender, a line break and its body.

@@ -118,13 +118,9 @@ pub struct UserState {
 
 impl UserState {
     /// What the policy needs: the consent ledger and strict mode. Allow/block decisions
-    /// travel as the user rule pack ([`UserState::rule_pack_text`]), so the lists stay empty.
+    /// travel as the user rule pack ([`UserState::rule_pack_text`]).
     pub fn user_choices(&self) -> UserChoices {
-        UserChoices {
-            consents: self.consents.clone(),
-            strict: self.settings.strict,
-            ..UserChoices::default()
-        }
+        UserChoices { consents: self.consents.clone(), strict: self.settings.strict }
     }
 
     /// The `smsguard-rules/1` pack (named `user`, priority 1000) for the user's rules and

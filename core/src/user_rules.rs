@@ -16,6 +16,7 @@ use crate::consent::{port_key, signature_key, Timestamp};
 use crate::error::DataError;
 use crate::feedback::{FeedbackEntry, FeedbackKind, FeedbackTarget};
 use crate::normalise::fold;
+use crate::verdict::ReasonTable;
 
 /// Priority of every user rule: the highest a pack may use.
 pub const USER_RULE_PRIORITY: i32 = 1000;
@@ -444,7 +445,7 @@ impl UserRules {
 }
 
 /// Texts for each reason code of the user pack: (code, zh, en).
-pub const USER_RULE_REASONS: &[(&str, &str, &str)] = &[
+pub const USER_RULE_REASONS: &ReasonTable = &[
     ("user_allow_signature", "你信任的签名", "A signature you trust"),
     ("user_block_signature", "你屏蔽的签名", "A signature you blocked"),
     ("user_allow_sender", "你信任的号码", "A sender you trust"),

@@ -198,9 +198,21 @@ pub struct Reason {
     pub en: String,
 }
 
+/// A table of reason texts: `(code, zh, en)`. Each module that gives reasons owns one.
+pub type ReasonTable = [(&'static str, &'static str, &'static str)];
+
 impl Reason {
     pub fn new(code: impl Into<String>, zh: impl Into<String>, en: impl Into<String>) -> Self {
         Self { code: code.into(), zh: zh.into(), en: en.into() }
+    }
+
+    /// The reason for `code` from `table`. Callers pass their own constant codes (each table has
+    /// a test that its codes resolve); an unknown code still yields a reason naming the code.
+    pub fn from_table(table: &ReasonTable, code: &str) -> Reason {
+        match table.iter().find(|(c, _, _)| *c == code) {
+            Some((c, zh, en)) => Reason::new(*c, *zh, *en),
+            None => Reason::new(code, code, code),
+        }
     }
 }
 
