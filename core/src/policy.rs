@@ -111,6 +111,9 @@ fn decide_from_evidence(ev: &Evidence<'_>, d: &mut Decision) {
             block(b, d);
             d.reasons.push(reason("block_overrides_protect"));
             d.reasons.push(p.reason.clone());
+            if spoofed {
+                d.reasons.push(reason("signature_spoofed"));
+            }
             return;
         }
         (Some(p), block_hit) => {
