@@ -8,5 +8,5 @@ eval "$("$root/bindings/scripts/prepare.sh")"
 work="$root/target/bindings/jni-test"
 mkdir -p "$work"
 javac -nowarn -d "$work" "$root"/bindings/java/com/smsguard/oem/*.java \
-    "$root/bindings/foreign-tests/java/SmsGuardNativeTest.java"
-java -Djava.library.path="$LIB_DIR" -Dsmsguard.expected="$EXPECTED" -cp "$work" SmsGuardNativeTest
+    "$root/bindings/foreign-tests/java/com/smsguard/oem/SmsGuardNativeTest.java"
+java -Djava.library.path="$LIB_DIR" -Dsmsguard.expected="$EXPECTED" -cp "$work" com.smsguard.oem.SmsGuardNativeTest

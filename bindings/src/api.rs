@@ -40,7 +40,8 @@ impl SmsGuard {
             engine = engine.with_rule_packs(&packs)?;
         }
         if let Some(table) = &config.institutions {
-            engine = engine.with_institutions(core::signature::Institutions::parse(&table.text, &table.origin)?);
+            engine =
+                engine.with_institutions(core::signature::Institutions::parse(&table.text, &table.origin)?);
         }
         if let Some(user) = config.user_choices {
             engine = engine.with_user_choices(user.into());
@@ -103,7 +104,7 @@ impl SmsGuard {
 
 pub(crate) fn explain_json(engine: &core::Engine, msg: &core::SmsMessage) -> Result<String, SmsGuardError> {
     serde_json::to_string(&engine.explain(msg))
-        .map_err(|e| SmsGuardError::Internal { message: format!("explanation to JSON: {e}") })
+        .map_err(|e| SmsGuardError::Internal { detail: format!("explanation to JSON: {e}") })
 }
 
 /// The library's version and the normaliser version it was built with.
@@ -136,7 +137,8 @@ mod tests {
     fn classify_matches_core() {
         let guard = SmsGuard::new();
         let engine = core::Engine::new();
-        for (s, b) in [("95588", "您尾号1234的卡消费100.00元"), ("", ""), ("10690000", "【某商城】满100减20")] {
+        for (s, b) in [("95588", "您尾号1234的卡消费100.00元"), ("", ""), ("10690000", "【某商城】满100减20")]
+        {
             let ours = guard.classify(msg(s, b));
             assert_eq!(ours, Verdict::from(engine.classify(&core::SmsMessage::new(s, b))));
         }

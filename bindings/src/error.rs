@@ -5,32 +5,33 @@ use std::fmt;
 
 use smsguard_core as core;
 
+// Fields are `detail`, not `message`: Kotlin exceptions already have a `message` property.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
 pub enum SmsGuardError {
     /// A data file or text the caller supplied (rule pack, institutions table) is malformed:
     /// fix or drop that file. `origin` is the name the caller gave it.
-    InvalidData { origin: String, line: Option<u32>, item: Option<String>, message: String },
+    InvalidData { origin: String, line: Option<u32>, item: Option<String>, detail: String },
     /// Reading or writing a file failed: check the path and permissions.
-    Io { path: String, message: String },
+    Io { path: String, detail: String },
     /// A bug in smsguard (never caused by input): report it.
-    Internal { message: String },
+    Internal { detail: String },
 }
 
 impl fmt::Display for SmsGuardError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SmsGuardError::InvalidData { origin, line, item, message } => {
+            SmsGuardError::InvalidData { origin, line, item, detail } => {
                 // Same shape as core's DataError so that messages read the same everywhere.
                 let e = core::DataError {
                     origin: origin.clone(),
                     line: line.map(|l| l as usize),
                     item: item.clone(),
-                    message: message.clone(),
+                    message: detail.clone(),
                 };
                 e.fmt(f)
             }
-            SmsGuardError::Io { path, message } => write!(f, "{path}: {message}"),
-            SmsGuardError::Internal { message } => write!(f, "internal error: {message}"),
+            SmsGuardError::Io { path, detail } => write!(f, "{path}: {detail}"),
+            SmsGuardError::Internal { detail } => write!(f, "internal error: {detail}"),
         }
     }
 }
@@ -44,7 +45,7 @@ impl From<core::DataError> for SmsGuardError {
             // Files beyond 4 billion lines do not exist; saturate rather than wrap.
             line: e.line.map(|l| u32::try_from(l).unwrap_or(u32::MAX)),
             item: e.item,
-            message: e.message,
+            detail: e.message,
         }
     }
 }
@@ -53,7 +54,7 @@ impl From<core::Error> for SmsGuardError {
     fn from(e: core::Error) -> Self {
         match e {
             core::Error::Data(d) => d.into(),
-            core::Error::Io { path, source } => SmsGuardError::Io { path, message: source.to_string() },
+            core::Error::Io { path, source } => SmsGuardError::Io { path, detail: source.to_string() },
         }
     }
 }
@@ -72,7 +73,7 @@ mod tests {
                 origin: "user.rules".into(),
                 line: Some(7),
                 item: Some("r1".into()),
-                message: "unknown effect".into()
+                detail: "unknown effect".into()
             }
         );
         assert_eq!(e.to_string(), "user.rules line 7 (r1): unknown effect");

@@ -137,7 +137,7 @@ pub struct RulePack {
 /// The user's own choices: per-signature consent and allow/block lists.
 #[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
 pub struct UserChoices {
-    #[uniffi(default = [])]
+    // No default: uniffi 0.32 has no empty-map literal for generated defaults.
     pub consents: HashMap<String, Consent>,
     #[uniffi(default = [])]
     pub allow_signatures: Vec<String>,
@@ -231,9 +231,14 @@ pub struct Institution {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum SignatureScan {
     None,
-    Valid { name: String, placement: Placement },
+    Valid {
+        name: String,
+        placement: Placement,
+    },
     /// Brackets in signature position holding no valid signature; `problem` never quotes them.
-    Invalid { problem: String },
+    Invalid {
+        problem: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -248,10 +253,9 @@ impl From<cs::SignatureCheck> for SignatureCheck {
         SignatureCheck {
             scan: match c.scan {
                 cs::SignatureScan::None => SignatureScan::None,
-                cs::SignatureScan::Valid { signature } => SignatureScan::Valid {
-                    name: signature.name,
-                    placement: signature.placement.into(),
-                },
+                cs::SignatureScan::Valid { signature } => {
+                    SignatureScan::Valid { name: signature.name, placement: signature.placement.into() }
+                }
                 cs::SignatureScan::Invalid { problem } => SignatureScan::Invalid { problem },
             },
             institution: c.institution.map(|i| Institution { name: i.name, kind: i.kind.into() }),

@@ -130,9 +130,18 @@ class SmsGuardTest {
     }
 
     @Test
+    fun loneSurrogateIsRefusedBeforeTheCall() {
+        // uniffi's Kotlin encodes strings strictly: malformed UTF-16 (possible in SMS bodies
+        // reassembled from UCS-2 parts) throws on the Kotlin side and never reaches Rust. The
+        // README tells apps to replace lone surrogates first; the JNI path replaces them itself.
+        assertFailsWith<java.nio.charset.CharacterCodingException> { guard.classify(SmsMessage("", "\ud800 x", null)) }
+        // The object is unaffected.
+        assertEquals(Action.NONE, guard.classify(SmsMessage("", "", null)).action)
+    }
+
+    @Test
     fun oddInputIsHandled() {
         val odd = listOf(
-            "\ud800 lone surrogate",
             "\u0000\u0001\u001f",
             "验证码".repeat(30_000),
             "【" + "很长的签名".repeat(100) + "】",

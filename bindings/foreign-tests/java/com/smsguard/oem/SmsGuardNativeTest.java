@@ -1,9 +1,9 @@
 // JNI harness for com.smsguard.oem.SmsGuardNative on the host JVM (no JNA, no JUnit, as on an
 // OEM image): results must agree exactly with the Rust engine (expected.tsv from
 // examples/expected.rs). Prints `jni: N passed, N failed` and exits non-zero on failure.
+// In the class's package to reach the package-private native methods (forged handles, panics).
+package com.smsguard.oem;
 
-import com.smsguard.oem.SmsGuardException;
-import com.smsguard.oem.SmsGuardNative;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -140,6 +140,15 @@ public final class SmsGuardNativeTest {
             checkEq(b.action, a.action, "action");
             checkEq(b.reasonCodes, a.reasonCodes, "codes");
             checkEq("none", a.action, "empty body action");
+        });
+
+        test("odd input: lone surrogates, control characters, a long body", () -> {
+            String[] odd = {"\ud800 lone surrogate \udfff", "\u0000\u0001\u001f\u001e", "验证码".repeat(30000)};
+            for (String body : odd) {
+                SmsGuardNative.Result r = guard.classify("", body);
+                check(r.action.matches("none|allow|transaction|promotion|junk"), "action " + r.action);
+                check(guard.explainJson("", body).startsWith("{"), "explain");
+            }
         });
 
         test("a panic becomes SmsGuardException(INTERNAL) and the library keeps working", () -> {
