@@ -28,7 +28,7 @@ CARGO_TARGET_DIR=target/size-analysis CARGO_PROFILE_RELEASE_STRIP=false \
 unstripped="target/size-analysis/release/$lib"
 echo
 echo "sections of the release library (bytes):"
-size -A "target/release/$lib" | awk '$2 > 10000 { printf "  %-20s %10d\n", $1, $2 }'
+size -A "target/release/$lib" | awk '$1 ~ /^\./ && $2 > 10000 { printf "  %-20s %10d\n", $1, $2 }'
 echo
 echo "code and data by crate (unstripped copy, symbols >= 1 byte):"
 nm --size-sort -S --demangle=rust "$unstripped" 2>/dev/null | python3 -c '
@@ -48,5 +48,5 @@ for line in sys.stdin:
     total += size
 for crate, size in sorted(by.items(), key=lambda x: -x[1])[:15]:
     print(f"  {crate:28s} {size:10d}  {100 * size / total:5.1f} %")
-print(f"  {\"total in symbols\":28s} {total:10d}")
+print("  %-28s %10d" % ("total in symbols", total))
 '
