@@ -24,29 +24,30 @@ while [ $# -gt 0 ]; do
     esac
 done
 case "$profile" in
-    debug) flag=() ;;
-    release) flag=(--release) ;;
+    debug | release) ;;
     *) echo "unknown profile $profile" >&2; exit 2 ;;
 esac
 
-# The bindgen is always the debug build. A debug library is built in the same command as the
-# bindgen and a release library alone (as size.sh and shipping builds do), so uniffi's features
-# resolve the same way on every run of each and nothing is rebuilt needlessly.
+# Bindings are generated from the debug library: the release one is stripped, and uniffi reads
+# its metadata from symbols (the API and checksums are the same in every profile). The debug
+# library is built in the same cargo command as the bindgen, a release library alone (as
+# shipping builds and size.sh do), so uniffi's features resolve the same way on every run of
+# each and nothing is rebuilt needlessly.
+cargo build -p smsguard-ffi -p uniffi-bindgen "${features[@]}"
 if [ "$profile" = release ]; then
     cargo build --release -p smsguard-ffi "${features[@]}"
-    cargo build -p uniffi-bindgen
-else
-    cargo build -p smsguard-ffi -p uniffi-bindgen "${features[@]}"
 fi
 
-lib="target/$profile/libsmsguard_ffi.so"
-[ "$(uname)" = Darwin ] && lib="target/$profile/libsmsguard_ffi.dylib"
+so=libsmsguard_ffi.so
+[ "$(uname)" = Darwin ] && so=libsmsguard_ffi.dylib
+meta="target/debug/$so"
+lib="target/$profile/$so"
 bindgen="target/debug/uniffi-bindgen"
 
 rm -rf "$out"
 mkdir -p "$out"
 for lang in kotlin python swift; do
-    "$bindgen" generate --library "$lib" --language "$lang" --out-dir "$out/$lang.tmp" --no-format
+    "$bindgen" generate --library "$meta" --language "$lang" --out-dir "$out/$lang.tmp" --no-format
 done
 
 mv "$out/kotlin.tmp" "$out/kotlin"
