@@ -30,6 +30,14 @@ need cargo "install Rust with rustup"
 # Rust: unit, vector, property and CLI integration tests of the whole workspace.
 suite rust cargo test --workspace --locked
 
+# Bindings: the generated uniffi Kotlin (JNA) and Python bindings and the plain-JNI Java class,
+# each against the host-built library (debug, with the test-panic feature) and compared exactly
+# with the Rust engine's results. Each suite installs what a fresh machine lacks (a JDK, JNA and
+# JUnit 5 from Debian, kotlin-compiler from npm into .tools/: bindings/scripts/ensure-tools.sh).
+suite kotlin bindings/scripts/test-kotlin.sh
+suite jni bindings/scripts/test-jni.sh
+suite python-bindings bindings/scripts/test-python.sh
+
 # Python: the training pipeline's tests (the script makes its own venv).
 if [ -x models/run_tests.sh ]; then
     suite python models/run_tests.sh

@@ -1,0 +1,237 @@
+// JNI harness for com.smsguard.oem.SmsGuardNative on the host JVM (no JNA, no JUnit, as on an
+// OEM image): results must agree exactly with the Rust engine (expected.tsv from
+// examples/expected.rs). Prints `jni: N passed, N failed` and exits non-zero on failure.
+// In the class's package to reach the package-private native methods (forged handles, panics).
+package com.smsguard.oem;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+public final class SmsGuardNativeTest {
+    interface Body {
+        void run() throws Exception;
+    }
+
+    static int passed = 0;
+    static int failed = 0;
+
+    static void test(String name, Body body) {
+        try {
+            body.run();
+            passed++;
+            System.out.println("ok   " + name);
+        } catch (Throwable t) {
+            failed++;
+            System.out.println("FAIL " + name + ": " + t);
+        }
+    }
+
+    static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError(what);
+        }
+    }
+
+    static void checkEq(Object want, Object got, String what) {
+        if (want == null ? got != null : !want.equals(got)) {
+            throw new AssertionError(what + ": want <" + want + "> got <" + got + ">");
+        }
+    }
+
+    static <E extends Throwable> E expectThrows(Class<E> type, Body body) throws Exception {
+        try {
+            body.run();
+        } catch (Throwable t) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            throw new AssertionError("want " + type.getSimpleName() + ", got " + t);
+        }
+        throw new AssertionError("want " + type.getSimpleName() + ", nothing thrown");
+    }
+
+    /** A line of expected.tsv (see examples/expected.rs). */
+    static final class Row {
+        String id, sender, body, action, category, senderKind, consent, signature, explainJson;
+        int scoreBits;
+        List<String> codes;
+    }
+
+    static String unescape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                out.append(n == 't' ? '\t' : n == 'n' ? '\n' : n == 'r' ? '\r' : n);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    static List<Row> readExpected(String path) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(Paths.get(path), StandardCharsets.UTF_8)) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            check(f.length == 11, "expected.tsv has " + f.length + " fields");
+            Row r = new Row();
+            r.id = unescape(f[0]);
+            r.sender = unescape(f[1]);
+            r.body = unescape(f[2]);
+            r.action = f[3];
+            r.category = f[4];
+            r.scoreBits = Integer.parseUnsignedInt(f[5], 16);
+            r.senderKind = f[6];
+            r.consent = f[7].isEmpty() ? null : f[7];
+            r.codes = f[8].isEmpty() ? Collections.emptyList() : Arrays.asList(f[8].split(",", -1));
+            r.signature = f[9].isEmpty() ? null : unescape(f[9]);
+            r.explainJson = unescape(f[10]);
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    static void checkRow(Row r, SmsGuardNative.Result v) {
+        String at = "vector " + r.id + " ";
+        checkEq(r.action, v.action, at + "action");
+        checkEq(r.category, v.category, at + "category");
+        checkEq(r.scoreBits, Float.floatToRawIntBits(v.score), at + "score");
+        checkEq(r.senderKind, v.senderKind, at + "sender kind");
+        checkEq(r.consent, v.consent, at + "consent");
+        checkEq(r.codes, v.reasonCodes, at + "reason codes");
+        checkEq(r.signature, v.signature, at + "signature");
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Row> rows = readExpected(System.getProperty("smsguard.expected"));
+        SmsGuardNative guard = SmsGuardNative.open();
+
+        test("there are vectors", () -> check(rows.size() >= 5, "only " + rows.size()));
+
+        test("classify agrees with Rust", () -> {
+            for (Row r : rows) {
+                checkRow(r, guard.classify(r.sender, r.body));
+            }
+        });
+
+        test("explainJson agrees with Rust", () -> {
+            for (Row r : rows) {
+                checkEq(r.explainJson, guard.explainJson(r.sender, r.body), "vector " + r.id);
+            }
+        });
+
+        test("null sender and body read as empty", () -> {
+            SmsGuardNative.Result a = guard.classify(null, null);
+            SmsGuardNative.Result b = guard.classify("", "");
+            checkEq(b.action, a.action, "action");
+            checkEq(b.reasonCodes, a.reasonCodes, "codes");
+            checkEq("none", a.action, "empty body action");
+        });
+
+        test("odd input: lone surrogates, control characters, a long body", () -> {
+            String[] odd = {"\ud800 lone surrogate \udfff", "\u0000\u0001\u001f\u001e", "验证码".repeat(30000)};
+            for (String body : odd) {
+                SmsGuardNative.Result r = guard.classify("", body);
+                check(r.action.matches("none|allow|transaction|promotion|junk"), "action " + r.action);
+                check(guard.explainJson("", body).startsWith("{"), "explain");
+            }
+        });
+
+        test("a panic becomes SmsGuardException(INTERNAL) and the library keeps working", () -> {
+            Row r = rows.get(0);
+            SmsGuardException e = expectThrows(SmsGuardException.class,
+                    () -> SmsGuardNative.nativeDebugPanic("from java"));
+            checkEq(SmsGuardException.Kind.INTERNAL, e.getKind(), "kind");
+            check(e.getMessage().contains("from java"), "message lost: " + e.getMessage());
+            checkRow(r, guard.classify(r.sender, r.body));
+        });
+
+        test("a closed handle throws CLOSED, close is idempotent", () -> {
+            SmsGuardNative g = SmsGuardNative.open();
+            g.close();
+            g.close();
+            SmsGuardException e = expectThrows(SmsGuardException.class, () -> g.classify("1", "x"));
+            checkEq(SmsGuardException.Kind.CLOSED, e.getKind(), "kind");
+            // A forged handle is refused the same way, not dereferenced.
+            e = expectThrows(SmsGuardException.class, () -> SmsGuardNative.nativeClassify(123456789L, "1", "x"));
+            checkEq(SmsGuardException.Kind.CLOSED, e.getKind(), "forged handle kind");
+        });
+
+        test("mismatched rule-pack arrays are a BAD_ARGUMENT", () -> {
+            SmsGuardException e = expectThrows(SmsGuardException.class,
+                    () -> SmsGuardNative.open(new String[] {"a.rules", "b.rules"}, new String[] {""}));
+            checkEq(SmsGuardException.Kind.BAD_ARGUMENT, e.getKind(), "kind");
+        });
+
+        test("rule packs given as text open", () -> {
+            try (SmsGuardNative g = SmsGuardNative.open(new String[0], new String[0])) {
+                Row r = rows.get(0);
+                checkRow(r, g.classify(r.sender, r.body));
+            }
+        });
+
+        test("concurrent calls agree", () -> {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Callable<Boolean>> jobs = new ArrayList<>();
+                for (int j = 0; j < 8; j++) {
+                    jobs.add(() -> {
+                        for (int k = 0; k < 20; k++) {
+                            for (Row r : rows) {
+                                checkRow(r, guard.classify(r.sender, r.body));
+                            }
+                        }
+                        return true;
+                    });
+                }
+                for (Future<Boolean> f : pool.invokeAll(jobs)) {
+                    check(f.get(), "job");
+                }
+            } finally {
+                pool.shutdown();
+            }
+        });
+
+        test("version", () -> {
+            String[] v = SmsGuardNative.version();
+            checkEq(2, v.length, "fields");
+            check(!v[0].isEmpty() && Integer.parseInt(v[1]) >= 1, Arrays.toString(v));
+        });
+
+        // Benchmark: median µs per classify call through JNI.
+        double[] per = new double[7];
+        int calls = 2000;
+        for (int i = 0; i < calls * 2; i++) {
+            Row r = rows.get(i % rows.size());
+            guard.classify(r.sender, r.body);
+        }
+        for (int k = 0; k < per.length; k++) {
+            long t = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                Row r = rows.get(i % rows.size());
+                guard.classify(r.sender, r.body);
+            }
+            per[k] = (System.nanoTime() - t) / 1000.0 / calls;
+        }
+        Arrays.sort(per);
+        System.out.printf("benchmark: classify via JNI %.1f µs/call%n", per[per.length / 2]);
+
+        guard.close();
+        System.out.println("jni: " + passed + " passed, " + failed + " failed");
+        System.exit(failed == 0 && passed > 0 ? 0 : 1);
+    }
+}

@@ -1,0 +1,116 @@
+package com.smsguard.oem;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * smsguard through plain JNI, for OEM system apps that may not use JNA. Thread-safe: one
+ * instance may classify from many threads. Closing is idempotent; a closed instance throws
+ * {@link SmsGuardException} of kind {@code CLOSED}.
+ *
+ * <p>The native library is {@code libsmsguard_ffi.so} (the same file the uniffi/JNA bindings
+ * use), loaded with {@code System.loadLibrary("smsguard_ffi")}, or from the absolute path in
+ * the system property {@code smsguard.library} when set.
+ */
+public final class SmsGuardNative implements AutoCloseable {
+    static {
+        String path = System.getProperty("smsguard.library");
+        if (path != null && !path.isEmpty()) {
+            System.load(path);
+        } else {
+            System.loadLibrary("smsguard_ffi");
+        }
+    }
+
+    /** The compact classification result. Strings are the stable lower-case names of DESIGN.md. */
+    public static final class Result {
+        public final String action;
+        public final String category;
+        public final float score;
+        public final String senderKind;
+        /** {@code granted}, {@code revoked}, {@code unknown}, or null when not marketing. */
+        public final String consent;
+        public final List<String> reasonCodes;
+        /** The message's 【签名】, or null. */
+        public final String signature;
+
+        Result(String compact) {
+            // action␟category␟score-bits␟sender_kind␟consent␟codes␟signature (see jni.rs)
+            String[] f = compact.split("\u001f", 7);
+            if (f.length != 7) {
+                throw new SmsGuardException(SmsGuardException.Kind.INTERNAL, "malformed native result");
+            }
+            action = f[0];
+            category = f[1];
+            score = Float.intBitsToFloat(Integer.parseUnsignedInt(f[2], 16));
+            senderKind = f[3];
+            consent = f[4].isEmpty() ? null : f[4];
+            reasonCodes = f[5].isEmpty()
+                    ? Collections.emptyList()
+                    : Collections.unmodifiableList(Arrays.asList(f[5].split("\u001e", -1)));
+            signature = f[6].isEmpty() ? null : f[6];
+        }
+
+        @Override
+        public String toString() {
+            return action + "/" + category + " " + score + " " + reasonCodes;
+        }
+    }
+
+    private volatile long handle;
+
+    private SmsGuardNative(long handle) {
+        this.handle = handle;
+    }
+
+    /** The embedded rules. */
+    public static SmsGuardNative open() {
+        return new SmsGuardNative(nativeOpen(null, null));
+    }
+
+    /** Replace the embedded rules with these packs ({@code origins[i]} names {@code texts[i]} in errors). */
+    public static SmsGuardNative open(String[] origins, String[] texts) {
+        return new SmsGuardNative(nativeOpen(origins, texts));
+    }
+
+    /** Where the message goes and why. A null sender or body reads as empty. */
+    public Result classify(String sender, String body) {
+        return new Result(nativeClassify(handle, sender, body));
+    }
+
+    /** Every intermediate step, as the same JSON as {@code smsguard explain}. */
+    public String explainJson(String sender, String body) {
+        return nativeExplainJson(handle, sender, body);
+    }
+
+    /** {@code {library version, normaliser version}}. */
+    public static String[] version() {
+        return nativeVersion().split("\u001f", 2);
+    }
+
+    @Override
+    public void close() {
+        long h;
+        synchronized (this) {
+            h = handle;
+            handle = 0;
+        }
+        if (h != 0) {
+            nativeClose(h);
+        }
+    }
+
+    static native long nativeOpen(String[] origins, String[] texts);
+
+    static native boolean nativeClose(long handle);
+
+    static native String nativeClassify(long handle, String sender, String body);
+
+    static native String nativeExplainJson(long handle, String sender, String body);
+
+    static native String nativeVersion();
+
+    /** Only in libraries built with the {@code test-panic} feature: panics on purpose. */
+    static native String nativeDebugPanic(String message);
+}

@@ -1,0 +1,398 @@
+//! Records and enums mirroring core's types for uniffi. Conversions are exhaustive matches, so a
+//! variant added in core fails to compile here instead of being silently mapped.
+
+use std::collections::HashMap;
+
+use smsguard_core as core;
+use smsguard_core::normalise as cn;
+use smsguard_core::rules as cr;
+use smsguard_core::signature as cs;
+
+/// Generates a fieldless uniffi enum and its conversion from core's enum of the same variants.
+macro_rules! mirror_enum {
+    ($(#[$m:meta])* $name:ident from $core:path { $($v:ident),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+        pub enum $name { $($v),+ }
+
+        impl From<$core> for $name {
+            fn from(x: $core) -> Self {
+                use $core as C;
+                match x { $(C::$v => $name::$v),+ }
+            }
+        }
+
+        impl From<$name> for $core {
+            fn from(x: $name) -> Self {
+                use $core as C;
+                match x { $($name::$v => C::$v),+ }
+            }
+        }
+    };
+}
+
+mirror_enum!(
+    /// The folder a phone shows. `None` only for an empty body.
+    Action from core::Action { None, Allow, Transaction, Promotion, Junk }
+);
+
+mirror_enum!(
+    /// Refines the action (see DESIGN.md for which categories belong to which action).
+    Category from core::Category {
+        None, Personal, Otp, Finance, Orders, Reminders, Health, Weather, Carrier, Rewards,
+        PublicServices, Offers, Coupons, Fraud, Phishing, Gambling, Adult, IllegalGoods,
+        UnsolicitedMarketing, Other,
+    }
+);
+
+mirror_enum!(
+    /// What kind of number or name sent the message.
+    SenderKind from core::SenderKind {
+        Mobile, Port106, Service, Carrier, Landline, Alphanumeric, International, Unknown,
+    }
+);
+
+mirror_enum!(
+    /// Consent state of a marketing sender's signature.
+    Consent from core::Consent { Granted, Revoked, Unknown }
+);
+
+mirror_enum!(EntityKind from cn::EntityKind { Url, Phone, Amount, Code, Date, PickupCode, Number });
+
+mirror_enum!(Placement from cs::Placement { Leading, Trailing });
+
+mirror_enum!(
+    InstitutionKind from cs::InstitutionKind {
+        Bank, Payment, Carrier, Railway, Airline, Government, Ecommerce, Courier, Other,
+    }
+);
+
+mirror_enum!(SenderFit from cs::SenderFit { NotApplicable, Expected, Plausible, Spoofed });
+
+/// One incoming SMS. `received_at` is kept verbatim (RFC 3339 or epoch seconds).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SmsMessage {
+    pub sender: String,
+    pub body: String,
+    #[uniffi(default = None)]
+    pub received_at: Option<String>,
+}
+
+impl From<SmsMessage> for core::SmsMessage {
+    fn from(m: SmsMessage) -> Self {
+        core::SmsMessage { sender: m.sender, body: m.body, received_at: m.received_at }
+    }
+}
+
+/// One reason behind a verdict: a stable snake_case code plus Chinese and English text.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Reason {
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+}
+
+impl From<core::Reason> for Reason {
+    fn from(r: core::Reason) -> Self {
+        Reason { code: r.code, zh: r.zh, en: r.en }
+    }
+}
+
+/// Where a message goes and why.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Verdict {
+    pub action: Action,
+    pub category: Category,
+    /// Confidence in `action`, 0..=1.
+    pub score: f32,
+    /// The message's 【签名】, if it carries a valid one.
+    pub signature: Option<String>,
+    pub sender_kind: SenderKind,
+    /// Set for marketing verdicts only.
+    pub consent: Option<Consent>,
+    pub reasons: Vec<Reason>,
+}
+
+impl From<core::Verdict> for Verdict {
+    fn from(v: core::Verdict) -> Self {
+        Verdict {
+            action: v.action.into(),
+            category: v.category.into(),
+            score: v.score,
+            signature: v.signature,
+            sender_kind: v.sender_kind.into(),
+            consent: v.consent.map(Into::into),
+            reasons: v.reasons.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// A rule pack given as text; `origin` names it in errors (e.g. `user.rules`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RulePack {
+    pub origin: String,
+    pub text: String,
+}
+
+/// The user's own choices: per-signature consent and allow/block lists.
+#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
+pub struct UserChoices {
+    // No default: uniffi 0.32 has no empty-map literal for generated defaults.
+    pub consents: HashMap<String, Consent>,
+    #[uniffi(default = [])]
+    pub allow_signatures: Vec<String>,
+    #[uniffi(default = [])]
+    pub block_signatures: Vec<String>,
+    #[uniffi(default = [])]
+    pub allow_senders: Vec<String>,
+    #[uniffi(default = [])]
+    pub block_senders: Vec<String>,
+    /// Marketing without recorded consent goes to junk instead of promotion.
+    #[uniffi(default = false)]
+    pub strict: bool,
+}
+
+impl From<UserChoices> for core::UserChoices {
+    fn from(u: UserChoices) -> Self {
+        core::UserChoices {
+            consents: u.consents.into_iter().map(|(k, v)| (k, v.into())).collect(),
+            allow_signatures: u.allow_signatures,
+            block_signatures: u.block_signatures,
+            allow_senders: u.allow_senders,
+            block_senders: u.block_senders,
+            strict: u.strict,
+        }
+    }
+}
+
+/// How to open a [`crate::SmsGuard`]: everything optional, the defaults are the embedded data.
+#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
+pub struct GuardConfig {
+    /// Replace the embedded rules with these packs, compiled together. Empty: embedded rules.
+    #[uniffi(default = [])]
+    pub rule_packs: Vec<RulePack>,
+    /// Replace the embedded institutions table (`institutions.tsv` format).
+    #[uniffi(default = None)]
+    pub institutions: Option<RulePack>,
+    #[uniffi(default = None)]
+    pub user_choices: Option<UserChoices>,
+}
+
+/// Library and data versions, for bug reports and model compatibility checks.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VersionInfo {
+    pub library: String,
+    pub normaliser: u32,
+    /// The model in use, if any (`None`: rules only).
+    pub model: Option<String>,
+}
+
+// --- explanation -----------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Entity {
+    pub kind: EntityKind,
+    pub text: String,
+}
+
+/// The normalised body (this is message content: show it to the user, never log it).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Normalised {
+    pub text: String,
+    pub masked: String,
+    pub entities: Vec<Entity>,
+    pub evasions: Vec<String>,
+}
+
+impl From<cn::Normalised> for Normalised {
+    fn from(n: cn::Normalised) -> Self {
+        Normalised {
+            text: n.text,
+            masked: n.masked,
+            entities: n.entities.into_iter().map(|e| Entity { kind: e.kind.into(), text: e.text }).collect(),
+            evasions: n.evasions,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SenderInfo {
+    pub normalised: String,
+    pub kind: SenderKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Institution {
+    pub name: String,
+    pub kind: InstitutionKind,
+}
+
+/// What the body's 【】 held.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum SignatureScan {
+    None,
+    Valid {
+        name: String,
+        placement: Placement,
+    },
+    /// Brackets in signature position holding no valid signature; `problem` never quotes them.
+    Invalid {
+        problem: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SignatureCheck {
+    pub scan: SignatureScan,
+    pub institution: Option<Institution>,
+    pub fit: SenderFit,
+}
+
+impl From<cs::SignatureCheck> for SignatureCheck {
+    fn from(c: cs::SignatureCheck) -> Self {
+        SignatureCheck {
+            scan: match c.scan {
+                cs::SignatureScan::None => SignatureScan::None,
+                cs::SignatureScan::Valid { signature } => {
+                    SignatureScan::Valid { name: signature.name, placement: signature.placement.into() }
+                }
+                cs::SignatureScan::Invalid { problem } => SignatureScan::Invalid { problem },
+            },
+            institution: c.institution.map(|i| Institution { name: i.name, kind: i.kind.into() }),
+            fit: c.fit.into(),
+        }
+    }
+}
+
+/// What a matching rule asks of the policy.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum RuleEffect {
+    Protect { action: Action, category: Category },
+    Block { category: Category },
+    Hint { action: Action, category: Category, weight: f32 },
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RuleHit {
+    pub rule: String,
+    pub effect: RuleEffect,
+    pub priority: i32,
+    pub reason: Reason,
+}
+
+impl From<cr::RuleHit> for RuleHit {
+    fn from(h: cr::RuleHit) -> Self {
+        let effect = match h.effect {
+            cr::Effect::Protect { action, category } => {
+                RuleEffect::Protect { action: action.into(), category: category.into() }
+            }
+            cr::Effect::Block { category } => RuleEffect::Block { category: category.into() },
+            cr::Effect::Hint { action, category, weight } => {
+                RuleEffect::Hint { action: action.into(), category: category.into(), weight }
+            }
+        };
+        RuleHit { rule: h.rule, effect, priority: h.priority, reason: h.reason.into() }
+    }
+}
+
+/// The model's probabilities per action, and its best category if it has one.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ModelScore {
+    pub allow: f32,
+    pub transaction: f32,
+    pub promotion: f32,
+    pub junk: f32,
+    pub category: Option<Category>,
+    pub category_probability: Option<f32>,
+}
+
+impl From<core::model::ModelScore> for ModelScore {
+    fn from(s: core::model::ModelScore) -> Self {
+        ModelScore {
+            allow: s.allow,
+            transaction: s.transaction,
+            promotion: s.promotion,
+            junk: s.junk,
+            category: s.category.map(|(c, _)| c.into()),
+            category_probability: s.category.map(|(_, p)| p),
+        }
+    }
+}
+
+/// Every intermediate step for one message.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Explanation {
+    pub normaliser_version: u32,
+    pub normalised: Normalised,
+    pub sender: SenderInfo,
+    pub signature: SignatureCheck,
+    pub rule_hits: Vec<RuleHit>,
+    pub model: Option<ModelScore>,
+    pub model_name: Option<String>,
+    pub verdict: Verdict,
+}
+
+impl From<core::Explanation> for Explanation {
+    fn from(e: core::Explanation) -> Self {
+        Explanation {
+            normaliser_version: e.normaliser_version,
+            normalised: e.normalised.into(),
+            sender: SenderInfo { normalised: e.sender.normalised, kind: e.sender.kind.into() },
+            signature: e.signature.into(),
+            rule_hits: e.rule_hits.into_iter().map(Into::into).collect(),
+            model: e.model.map(Into::into),
+            model_name: e.model_name,
+            verdict: e.verdict.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_round_trip_through_core() {
+        for a in core::Action::ALL {
+            assert_eq!(core::Action::from(Action::from(a)), a);
+        }
+        for c in core::Category::ALL {
+            assert_eq!(core::Category::from(Category::from(c)), c);
+        }
+        for k in core::SenderKind::ALL {
+            assert_eq!(core::SenderKind::from(SenderKind::from(k)), k);
+        }
+    }
+
+    #[test]
+    fn verdict_keeps_every_field() {
+        let v = core::Verdict {
+            action: core::Action::Promotion,
+            category: core::Category::Coupons,
+            score: 0.625,
+            signature: Some("某某商城".into()),
+            sender_kind: core::SenderKind::Port106,
+            consent: Some(core::Consent::Revoked),
+            reasons: vec![core::Reason::new("c1", "中", "en")],
+        };
+        let f = Verdict::from(v);
+        assert_eq!(f.action, Action::Promotion);
+        assert_eq!(f.category, Category::Coupons);
+        assert_eq!(f.score.to_bits(), 0.625f32.to_bits());
+        assert_eq!(f.signature.as_deref(), Some("某某商城"));
+        assert_eq!(f.sender_kind, SenderKind::Port106);
+        assert_eq!(f.consent, Some(Consent::Revoked));
+        assert_eq!(f.reasons, vec![Reason { code: "c1".into(), zh: "中".into(), en: "en".into() }]);
+    }
+
+    #[test]
+    fn user_choices_convert() {
+        let mut u = UserChoices { strict: true, ..Default::default() };
+        u.consents.insert("某某商城".into(), Consent::Granted);
+        u.block_senders.push("10690000".into());
+        let c = core::UserChoices::from(u);
+        assert!(c.strict);
+        assert_eq!(c.consents.get("某某商城"), Some(&core::Consent::Granted));
+        assert_eq!(c.block_senders, vec!["10690000".to_string()]);
+    }
+}
