@@ -8,6 +8,7 @@
 
 pub mod engine;
 pub mod error;
+pub mod featurise;
 pub mod message;
 pub mod model;
 pub mod normalise;

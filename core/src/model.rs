@@ -1,6 +1,11 @@
 //! Step 4: the statistical model, behind a trait so that the policy works rules-only until a model
 //! is plugged in (the tract-onnx model lives behind this trait).
 
+pub mod manifest;
+pub mod onnx;
+
+pub use onnx::OnnxModel;
+
 use serde::{Deserialize, Serialize};
 
 use crate::normalise::Normalised;
