@@ -59,7 +59,7 @@ def test_training_learns_a_toy_problem():
          "Wc": np.zeros((8, 2), np.float32), "bc": np.zeros(2, np.float32)}
     yc = np.where(ya == 3, 1, -1)
     _, before, _ = train.forward(p, x)
-    train.train_epochs(p, x, ya, yc, np.ones(n), epochs=5, lr=0.02, batch=64, seed=0, cat_weight=0.5,
+    train.train_epochs(p, x, np.eye(4, dtype=np.float32)[ya], yc, np.ones(n), epochs=5, lr=0.02, batch=64, seed=0, cat_weight=0.5,
                        l2=0.0, log=lambda *a: None)
     _, after, _ = train.forward(p, x)
     assert (before.argmax(1) == ya).mean() < 0.5
@@ -79,3 +79,27 @@ def test_evaluate_counts_benign_to_junk_and_threshold():
     assert m["benign_to_junk"] == 0.0 and m["spam_caught"] == 1.0
     assert m["confusion"]["transaction"]["transaction"] == 2
     assert train.calibrate_junk(pa, recs, 0.0) <= 0.61
+
+
+def test_binary_corpus_labels_become_sets():
+    recs = [{"action": "junk", "category": "unknown"}, {"action": "allow", "category": "unknown"},
+            {"action": "junk", "category": "fraud"}, {"action": "transaction", "category": "otp"}]
+    m = train.action_targets(recs)
+    assert m.tolist() == [[0, 0, 1, 1], [1, 1, 0, 0], [0, 0, 0, 1], [0, 1, 0, 0]]
+
+
+def test_set_targets_leave_the_split_inside_the_set_free():
+    # Only "spam" (promotion or junk) is known: training moves mass into the set, and the
+    # set's internal split follows the one labelled example that exists.
+    vocab = 20
+    ids = [np.array([1, 2])] * 50 + [np.array([1, 3])] * 50
+    ya = np.array([[0, 0, 1, 1]] * 50 + [[0, 0, 0, 1]] * 50, dtype=np.float32)
+    rng = np.random.default_rng(4)
+    p = {"E": rng.normal(0, 0.1, size=(vocab, 4)).astype(np.float32),
+         "Wa": np.zeros((4, 4), np.float32), "ba": np.zeros(4, np.float32)}
+    x = train.to_csr(ids, vocab)
+    train.train_epochs(p, x, ya, -np.ones(100, int), np.ones(100), epochs=30, lr=0.05, batch=20, seed=0,
+                       cat_weight=0.0, l2=0.0, log=lambda *a: None)
+    _, pa, _ = train.forward(p, x)
+    assert (pa[:50, 2] + pa[:50, 3]).min() > 0.9
+    assert pa[50:, 3].min() > 0.9

@@ -52,6 +52,21 @@ impl OnnxModel {
         Ok(model)
     }
 
+    /// The model shipped inside the library (`models/smsguard.onnx` + `models/manifest.json`),
+    /// loaded once. An error means this build's featuriser or normaliser moved on without a
+    /// retrain: the engine must then run rules-only.
+    pub fn embedded() -> Result<Arc<OnnxModel>, DataError> {
+        static EMBEDDED: once_cell::sync::Lazy<Result<Arc<OnnxModel>, DataError>> =
+            once_cell::sync::Lazy::new(|| {
+                OnnxModel::from_bytes(
+                    include_bytes!("../../../models/smsguard.onnx"),
+                    include_str!("../../../models/manifest.json"),
+                )
+                .map(Arc::new)
+            });
+        EMBEDDED.clone()
+    }
+
     pub fn manifest(&self) -> &ValidManifest {
         &self.manifest
     }
