@@ -101,9 +101,11 @@ def forward(p: dict, x: sp.csr_matrix, table: np.ndarray | None = None):
 
 def train_epochs(p: dict, x: sp.csr_matrix, ya: np.ndarray, yc: np.ndarray, w: np.ndarray, *,
                  epochs: int, lr: float, batch: int, seed: int, cat_weight: float, l2: float,
-                 frozen_table: np.ndarray | None = None, log=print) -> None:
+                 frozen_table: np.ndarray | None = None, dropout: float = 0.0, log=print) -> None:
     """ya: [n, 4] 0/1 masks of the actions each message may have (see `action_targets`);
-    yc = -1 where the category is not trained. With frozen_table only the heads move."""
+    yc = -1 where the category is not trained. With frozen_table only the heads move.
+    dropout: share of each message's id occurrences dropped per step (the bag is re-averaged over
+    the rest), so no single n-gram, e.g. one corpus' boilerplate, carries a message alone."""
     rng = np.random.default_rng(seed)
     keys = [k for k in p if frozen_table is None or k != "E"]
     opt = Adam({k: p[k] for k in keys}, lr)
@@ -114,6 +116,11 @@ def train_epochs(p: dict, x: sp.csr_matrix, ya: np.ndarray, yc: np.ndarray, w: n
         for s in range(0, n, batch):
             idx = order[s:s + batch]
             xb, wb = x[idx], w[idx]
+            if dropout > 0.0:
+                xb = xb.copy()
+                xb.data *= rng.random(xb.data.shape[0]) >= dropout
+                sums = np.asarray(xb.sum(axis=1)).ravel()
+                xb = sp.diags(np.where(sums > 0, 1.0 / np.maximum(sums, 1e-12), 0.0)) @ xb
             wsum = wb.sum()
             h, pa, pc = forward(p, xb, frozen_table)
             # Set-valued targets: loss -log(sum of p over the allowed actions); its gradient is
@@ -243,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--l2", type=float, default=1e-6)
     ap.add_argument("--cat-weight", type=float, default=0.5)
     ap.add_argument("--balance", type=float, default=0.5, help="power of the per-source class balancing")
+    ap.add_argument("--dropout", type=float, default=0.0)
     ap.add_argument("--benign-weight", type=float, default=2.0)
     ap.add_argument("--junk-budget", type=float, default=0.003, help="benign→junk allowed on valid")
     ap.add_argument("--seed", type=int, default=20261128)
@@ -250,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     log = lambda *a: print(*a, file=sys.stderr, flush=True)  # noqa: E731
 
+    args.out.mkdir(parents=True, exist_ok=True)
     exe = features.binary()
     ver = features.versions(exe)
     vocab = ver["vocab"]
@@ -284,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     log(f"training on {x.shape[0]} messages, dim {d}, vocab {vocab}")
     train_epochs(p, x, ya, yc, w, epochs=args.epochs, lr=args.lr, batch=args.batch, seed=args.seed,
-                 cat_weight=args.cat_weight, l2=args.l2, log=log)
+                 cat_weight=args.cat_weight, l2=args.l2, dropout=args.dropout, log=log)
 
     # Rows no training message used keep their random init: zero them so unseen n-grams and
     # structural ids (e.g. sender kinds absent from the corpora) add nothing at inference.
@@ -331,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     extra = {
         "dim": d, "epochs": args.epochs, "head_epochs": args.head_epochs, "lr": args.lr,
         "batch": args.batch, "l2": args.l2, "balance": args.balance, "benign_weight": args.benign_weight,
-        "seed": args.seed,
+        "seed": args.seed, "dropout": args.dropout,
         "scale": scale, "train_n": int(x.shape[0]),
         "train_by_source_action": {f"{s}/{a}": n for (s, a), n in
                                    sorted(Counter((r.get("source", "?"), r["action"]) for r in recs).items())},
