@@ -2,10 +2,14 @@
 write the manifest and goldens.
 
 Graph (opset 17, no contrib ops; what tract runs fast, see TOOLCHAIN-NOTES):
-    ids int64 [1, n]  (n symbolic)
+    ids int64 [n]  (n symbolic)
       -> Gather(table int8 [V, D])            only the message's rows ...
       -> DequantizeLinear(scale, zero_point)  ... are dequantized, after the gather
-      -> ReduceMean(axis 1)                   embedding bag: mean of the rows  [1, D]
+      -> ReduceMean(axis 0, keepdims)         embedding bag: mean of the rows  [1, D]
+
+The ids are 1-D rather than [1, n]: measured with tract 0.23 on this graph (D = 16, opt-level 3),
+n = 100 ids take p50 10 µs as [n] against 26 µs as [1, n] (reducing over axis 1); n = 300: 19 µs
+against 68 µs.
       -> MatMul(Wa) + ba -> Softmax           "actions"     [1, 4]
       -> MatMul(Wc) + bc -> Softmax           "categories"  [1, C]   (optional head)
 """
@@ -49,7 +53,7 @@ def build_graph(q_table: np.ndarray, scale: float, wa: np.ndarray, ba: np.ndarra
     nodes = [
         helper.make_node("Gather", ["table", "ids"], ["rows_q"], axis=0),
         helper.make_node("DequantizeLinear", ["rows_q", "scale", "zero_point"], ["rows"]),
-        helper.make_node("ReduceMean", ["rows"], ["bag"], axes=[1], keepdims=0),
+        helper.make_node("ReduceMean", ["rows"], ["bag"], axes=[0], keepdims=1),
         helper.make_node("MatMul", ["bag", "wa"], ["la0"]),
         helper.make_node("Add", ["la0", "ba"], ["la"]),
         helper.make_node("Softmax", ["la"], ["actions"], axis=-1),
@@ -67,7 +71,7 @@ def build_graph(q_table: np.ndarray, scale: float, wa: np.ndarray, ba: np.ndarra
         outputs.append(helper.make_tensor_value_info("categories", TensorProto.FLOAT, [1, wc.shape[1]]))
     graph = helper.make_graph(
         nodes, name,
-        [helper.make_tensor_value_info("ids", TensorProto.INT64, [1, "n"])],
+        [helper.make_tensor_value_info("ids", TensorProto.INT64, ["n"])],
         outputs, initializer=inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
                               producer_name="smsguard_train")
@@ -110,7 +114,7 @@ class OrtRunner:
         self.outputs = [o.name for o in self.sess.get_outputs()]
 
     def run(self, ids) -> list[np.ndarray]:
-        x = np.asarray(ids, dtype=np.int64).reshape(1, -1)
+        x = np.asarray(ids, dtype=np.int64).reshape(-1)
         return [o[0] for o in self.sess.run(self.outputs, {"ids": x})]
 
 

@@ -1,4 +1,4 @@
-//! The shipped model run through tract: int64 ids `[1, n]` (from [`crate::featurise`]) → the
+//! The shipped model run through tract: int64 ids `[n]` (from [`crate::featurise`]) → the
 //! graph's first output, action probabilities `[1, 4]`, and optionally a second, category
 //! probabilities `[1, C]`, in the orders the manifest gives.
 
@@ -86,7 +86,7 @@ impl OnnxModel {
         }
         let n_cat = self.manifest.categories.len();
         let result = catch_unwind(AssertUnwindSafe(|| -> TractResult<Outputs> {
-            let input = Tensor::from_shape(&[1, ids.len()], ids)?;
+            let input = Tensor::from_shape(&[ids.len()], ids)?;
             let outputs = self.plan.run(tvec!(input.into()))?;
             let read = |i: usize, width: usize| -> TractResult<Vec<f32>> {
                 let Some(t) = outputs.get(i) else {
