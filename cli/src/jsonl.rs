@@ -403,15 +403,12 @@ mod tests {
         fn name(&self) -> &str {
             "fragile"
         }
-        fn predict(&self, input: &smsguard_core::model::ModelInput<'_>) -> smsguard_core::model::ModelScore {
+        fn predict(
+            &self,
+            input: &smsguard_core::model::ModelInput<'_>,
+        ) -> Option<smsguard_core::model::ModelScore> {
             assert!(!input.normalised.text.contains("boom"), "model bug");
-            smsguard_core::model::ModelScore {
-                allow: 1.0,
-                transaction: 0.0,
-                promotion: 0.0,
-                junk: 0.0,
-                category: None,
-            }
+            None
         }
     }
 

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use smsguard_core::model::onnx::OnnxModel;
 use smsguard_core::signature::Institutions;
 use smsguard_core::{DataError, Engine, SmsMessage};
 
@@ -44,6 +45,15 @@ struct GlobalOpts {
     /// Use this institutions table (institutions.tsv format) instead of the embedded one.
     #[arg(long, value_name = "FILE", global = true)]
     institutions: Option<PathBuf>,
+    /// Also score with the model shipped in the library (tract, int8 ONNX).
+    #[arg(long, global = true, conflicts_with = "model")]
+    embedded_model: bool,
+    /// Score with this ONNX model instead (needs --manifest; refused if the manifest does not match).
+    #[arg(long, value_name = "FILE", global = true, requires = "manifest")]
+    model: Option<PathBuf>,
+    /// The manifest (sha256, featuriser version, labels, thresholds) of --model.
+    #[arg(long, value_name = "FILE", global = true, requires = "model")]
+    manifest: Option<PathBuf>,
     /// The user's saved state (consents, rules, feedback, report history, settings): one JSON
     /// file, created on first change. classify, explain, report and eval honour it.
     #[arg(long, value_name = "FILE", global = true)]
@@ -233,6 +243,14 @@ fn build_engine(opts: &GlobalOpts) -> Result<Engine, CliError> {
     if let Some(path) = &opts.institutions {
         let text = read_text(path)?;
         engine = engine.with_institutions(Institutions::parse(&text, &path.display().to_string())?);
+    }
+    if opts.embedded_model {
+        engine = engine.with_embedded_model()?;
+    }
+    if let (Some(model), Some(manifest)) = (&opts.model, &opts.manifest) {
+        let bytes = std::fs::read(model).map_err(|e| CliError::io(model.display().to_string(), e))?;
+        let manifest = read_text(manifest)?;
+        engine = engine.with_model(std::sync::Arc::new(OnnxModel::from_bytes(&bytes, &manifest)?));
     }
     if opts.state.is_some() {
         engine = engine.with_user_state(&state::load(opts.state.as_deref())?)?;

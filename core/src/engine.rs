@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::error::DataError;
 use crate::message::SmsMessage;
+use crate::model::onnx::OnnxModel;
 use crate::model::{Model, ModelInput, ModelScore};
 use crate::normalise::{normalise, Normalised};
 use crate::policy::{decide, Evidence, UserChoices};
@@ -108,6 +109,18 @@ impl Engine {
         self
     }
 
+    /// Use the model shipped in the library (loaded and optimised once per process).
+    pub fn with_embedded_model(self) -> Result<Self, DataError> {
+        let model: Arc<dyn Model> = OnnxModel::embedded()?;
+        Ok(self.with_model(model))
+    }
+
+    /// Rules only.
+    pub fn without_model(mut self) -> Self {
+        self.model = None;
+        self
+    }
+
     pub fn with_user_choices(mut self, user: UserChoices) -> Self {
         self.user = user;
         self
@@ -141,7 +154,7 @@ impl Engine {
                 sender: &sender,
                 signature: &signature,
             });
-            let model = self.model.as_ref().map(|m| {
+            let model = self.model.as_ref().and_then(|m| {
                 m.predict(&ModelInput {
                     normalised: &normalised,
                     sender_kind: sender.kind,

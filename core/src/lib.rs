@@ -9,6 +9,7 @@
 pub mod consent;
 pub mod engine;
 pub mod error;
+pub mod featurise;
 pub mod feedback;
 pub mod message;
 pub mod model;

@@ -1,6 +1,11 @@
 //! Step 4: the statistical model, behind a trait so that the policy works rules-only until a model
 //! is plugged in (the tract-onnx model lives behind this trait).
 
+pub mod manifest;
+pub mod onnx;
+
+pub use onnx::OnnxModel;
+
 use serde::{Deserialize, Serialize};
 
 use crate::normalise::Normalised;
@@ -50,5 +55,6 @@ impl ModelScore {
 pub trait Model: Send + Sync + std::fmt::Debug {
     /// Short name and version for explanations (`"embedded-v1"`).
     fn name(&self) -> &str;
-    fn predict(&self, input: &ModelInput<'_>) -> ModelScore;
+    /// `None` when the model cannot score this input (it then adds no evidence).
+    fn predict(&self, input: &ModelInput<'_>) -> Option<ModelScore>;
 }

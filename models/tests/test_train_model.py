@@ -1,0 +1,105 @@
+"""Training and export: the sparse mean bag is a mean, the quantizer bounds its error, the exported
+graph computes what numpy computes, and training learns a separable toy problem."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from smsguard_train import export, train  # noqa: E402
+
+
+def test_csr_bag_is_the_mean_of_rows():
+    rng = np.random.default_rng(0)
+    e = rng.normal(size=(50, 3)).astype(np.float32)
+    ids = [np.array([1, 2, 2, 7]), np.array([49]), np.array([0, 0])]
+    x = train.to_csr(ids, 50)
+    got = x @ e
+    for row, i in zip(got, ids):
+        np.testing.assert_allclose(row, e[i].mean(0), rtol=1e-5)
+
+
+def test_quantize_error_is_half_a_step():
+    rng = np.random.default_rng(1)
+    t = rng.normal(size=(200, 8)).astype(np.float32)
+    q, scale = export.quantize_table(t)
+    assert q.dtype == np.int8 and np.abs(q).max() <= 127
+    assert np.abs(q.astype(np.float32) * scale - t).max() <= scale / 2 + 1e-6
+
+
+def test_exported_graph_matches_numpy():
+    rng = np.random.default_rng(2)
+    vocab, d = 300, 4
+    q = rng.integers(-127, 128, size=(vocab, d)).astype(np.int8)
+    p = {"Wa": rng.normal(size=(d, 4)).astype(np.float32), "ba": rng.normal(size=4).astype(np.float32),
+         "Wc": rng.normal(size=(d, 5)).astype(np.float32), "bc": rng.normal(size=5).astype(np.float32)}
+    model = export.build_graph(q, 0.01, p["Wa"], p["ba"], p["Wc"], p["bc"])
+    runner = export.OrtRunner(model.SerializeToString())
+    deq = q.astype(np.float32) * np.float32(0.01)
+    for n in (1, 7, 120):
+        ids = rng.integers(0, vocab, size=n)
+        _, pa, pc = train.forward(p, train.to_csr([ids], vocab), deq)
+        a, c = runner.run(ids)
+        np.testing.assert_allclose(a, pa[0], atol=1e-5)
+        np.testing.assert_allclose(c, pc[0], atol=1e-5)
+
+
+def test_training_learns_a_toy_problem():
+    # Each class owns a block of ids; messages mix their class's ids with shared noise ids.
+    rng = np.random.default_rng(3)
+    vocab, n = 400, 800
+    ya = rng.integers(0, 4, size=n)
+    ids = [np.concatenate([rng.integers(100 * y, 100 * y + 30, size=5), rng.integers(350, 400, size=5)])
+           for y in ya]
+    x = train.to_csr(ids, vocab)
+    p = {"E": rng.normal(0, 0.1, size=(vocab, 8)).astype(np.float32),
+         "Wa": np.zeros((8, 4), np.float32), "ba": np.zeros(4, np.float32),
+         "Wc": np.zeros((8, 2), np.float32), "bc": np.zeros(2, np.float32)}
+    yc = np.where(ya == 3, 1, -1)
+    _, before, _ = train.forward(p, x)
+    train.train_epochs(p, x, np.eye(4, dtype=np.float32)[ya], yc, np.ones(n), epochs=5, lr=0.02, batch=64, seed=0, cat_weight=0.5,
+                       l2=0.0, log=lambda *a: None)
+    _, after, _ = train.forward(p, x)
+    assert (before.argmax(1) == ya).mean() < 0.5
+    assert (after.argmax(1) == ya).mean() > 0.95
+
+
+def test_evaluate_counts_benign_to_junk_and_threshold():
+    recs = [{"action": a} for a in ("transaction", "transaction", "allow", "junk", "promotion")]
+    pa = np.array([[0.1, 0.2, 0.1, 0.6],   # transaction predicted junk at 0.6
+                   [0.0, 0.9, 0.0, 0.1],
+                   [0.8, 0.1, 0.0, 0.1],
+                   [0.0, 0.05, 0.05, 0.9],
+                   [0.1, 0.1, 0.2, 0.6]])
+    m = train.evaluate(pa, recs, 0.0)
+    assert m["benign_to_junk"] == 1 / 3 and m["spam_caught"] == 1.0
+    m = train.evaluate(pa, recs, 0.7)  # below 0.7 junk falls to the next best action
+    assert m["benign_to_junk"] == 0.0 and m["spam_caught"] == 1.0
+    assert m["confusion"]["transaction"]["transaction"] == 2
+    assert train.calibrate_junk(pa, recs, 0.0) <= 0.61
+
+
+def test_binary_corpus_labels_become_sets():
+    recs = [{"action": "junk", "category": "unknown"}, {"action": "allow", "category": "unknown"},
+            {"action": "junk", "category": "fraud"}, {"action": "transaction", "category": "otp"}]
+    m = train.action_targets(recs)
+    assert m.tolist() == [[0, 0, 1, 1], [1, 1, 0, 0], [0, 0, 0, 1], [0, 1, 0, 0]]
+
+
+def test_set_targets_leave_the_split_inside_the_set_free():
+    # Only "spam" (promotion or junk) is known: training moves mass into the set, and the
+    # set's internal split follows the one labelled example that exists.
+    vocab = 20
+    ids = [np.array([1, 2])] * 50 + [np.array([1, 3])] * 50
+    ya = np.array([[0, 0, 1, 1]] * 50 + [[0, 0, 0, 1]] * 50, dtype=np.float32)
+    rng = np.random.default_rng(4)
+    p = {"E": rng.normal(0, 0.1, size=(vocab, 4)).astype(np.float32),
+         "Wa": np.zeros((4, 4), np.float32), "ba": np.zeros(4, np.float32)}
+    x = train.to_csr(ids, vocab)
+    train.train_epochs(p, x, ya, -np.ones(100, int), np.ones(100), epochs=30, lr=0.05, batch=20, seed=0,
+                       cat_weight=0.0, l2=0.0, log=lambda *a: None)
+    _, pa, _ = train.forward(p, x)
+    assert (pa[:50, 2] + pa[:50, 3]).min() > 0.9
+    assert pa[50:, 3].min() > 0.9
