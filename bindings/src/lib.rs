@@ -14,6 +14,7 @@
 pub mod api;
 pub mod error;
 pub mod jni;
+pub mod state;
 pub mod types;
 
 pub use api::SmsGuard;
