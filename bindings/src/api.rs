@@ -53,8 +53,10 @@ pub struct SmsGuard {
     engine: RwLock<Arc<core::Engine>>,
     state: Backing,
     /// Serialises "commit, then rebuild the engine", so the engine always reflects the latest
-    /// commit even when two threads change the state at once.
-    writer: Mutex<()>,
+    /// commit even when two threads change the state at once. Holds the user rule pack the
+    /// engine was compiled with: when a change leaves it as it was (consent, strict mode,
+    /// reports), the rules are not recompiled.
+    writer: Mutex<String>,
 }
 
 impl SmsGuard {
@@ -86,15 +88,18 @@ impl SmsGuard {
             engine =
                 engine.with_institutions(core::signature::Institutions::parse(&table.text, &table.origin)?);
         }
-        let state = match state_path {
+        let (state, pack) = match state_path {
             Some(path) => {
                 let store = Store::open(path)?;
-                engine = engine.with_user_state(&store.snapshot())?;
-                Backing::File(store)
+                let snapshot = store.snapshot();
+                engine = engine.with_user_state(&snapshot)?;
+                (Backing::File(store), snapshot.rule_pack_text())
             }
-            None => Backing::Memory(Mutex::new(UserState::default())),
+            None => {
+                (Backing::Memory(Mutex::new(UserState::default())), UserState::default().rule_pack_text())
+            }
         };
-        Ok(SmsGuard { engine: RwLock::new(Arc::new(engine)), state, writer: Mutex::new(()) })
+        Ok(SmsGuard { engine: RwLock::new(Arc::new(engine)), state, writer: Mutex::new(pack) })
     }
 
     /// A copy of the user state.
@@ -111,7 +116,7 @@ impl SmsGuard {
         &self,
         change: impl FnOnce(&mut UserState) -> Result<T, StateError>,
     ) -> Result<T, SmsGuardError> {
-        let _writer = lock(&self.writer);
+        let mut pack = lock(&self.writer);
         let out = match &self.state {
             Backing::File(store) => store.update(change)?,
             Backing::Memory(m) => {
@@ -122,14 +127,25 @@ impl SmsGuard {
                 out
             }
         };
-        self.rebuild()?;
+        self.rebuild(&mut pack)?;
         Ok(out)
     }
 
-    /// Rebuild the engine from the current state (the caller holds `writer`).
-    fn rebuild(&self) -> Result<(), SmsGuardError> {
-        let next = self.engine().as_ref().clone().with_user_state(&self.snapshot())?;
+    /// Rebuild the engine from the current state; `pack` is the user rule pack the current engine
+    /// was compiled with (the caller holds `writer`).
+    fn rebuild(&self, pack: &mut String) -> Result<(), SmsGuardError> {
+        let state = self.snapshot();
+        let text = state.rule_pack_text();
+        let engine = self.engine().as_ref().clone();
+        // Same pack: only consents/strict changed, which `with_user_choices` swaps without
+        // recompiling (the rule set is shared). Otherwise core compiles base + user pack.
+        let next = if text == *pack {
+            engine.with_user_choices(state.user_choices())
+        } else {
+            engine.with_user_state(&state)?
+        };
         self.set_engine(next);
+        *pack = text;
         Ok(())
     }
 
@@ -205,7 +221,7 @@ impl SmsGuard {
         Arc::new(SmsGuard {
             engine: RwLock::new(Arc::new(core::Engine::new())),
             state: Backing::Memory(Mutex::new(UserState::default())),
-            writer: Mutex::new(()),
+            writer: Mutex::new(UserState::default().rule_pack_text()),
         })
     }
 
@@ -260,11 +276,11 @@ impl SmsGuard {
 
     /// Re-read the state file (after another process changed it) and rebuild the engine.
     pub fn reload_state(&self) -> Result<(), SmsGuardError> {
-        let _writer = lock(&self.writer);
+        let mut pack = lock(&self.writer);
         if let Backing::File(store) = &self.state {
             store.reload()?;
         }
-        self.rebuild()
+        self.rebuild(&mut pack)
     }
 
     // --- consent -----------------------------------------------------------------------------
@@ -623,6 +639,25 @@ mod tests {
         guard.set_strict(true).expect("strict");
         assert!(guard.strict());
         assert_eq!(guard.classify(msg(PROMO_SENDER, PROMO)).action, Action::Junk);
+    }
+
+    #[test]
+    fn consent_changes_reuse_the_compiled_rules() {
+        let guard = SmsGuard::new();
+        let loan = msg(PROMO_SENDER, "【云杉小贷】无抵押低息贷款，最快当天放款，回T退订");
+        let id =
+            guard.rules_add(UserRuleEffect::Block, UserRuleKind::Keyword, "当天放款".into()).expect("add");
+        let with_rule = guard.engine();
+        guard.consent_grant(Some("云杉小贷".into()), None).expect("grant");
+        let after_consent = guard.engine();
+        assert!(std::ptr::eq(with_rule.rules(), after_consent.rules()), "recompiled for a consent");
+        // The user rule still applies and the new consent is honoured.
+        let v = guard.classify(loan.clone());
+        assert_eq!(v.action, Action::Junk);
+        assert!(v.reasons.iter().any(|r| r.code.contains("user")), "{v:?}");
+        guard.rules_remove(id).expect("remove");
+        assert!(!std::ptr::eq(after_consent.rules(), guard.engine().rules()), "rule removal not compiled");
+        assert_ne!(guard.classify(loan).reasons, v.reasons);
     }
 
     #[test]
