@@ -1,29 +1,66 @@
 //! The uniffi exports: one thread-safe [`SmsGuard`] object plus a few free functions.
 //!
-//! Extension points: persistent state (consent records, user rules, report drafts, unsubscribe,
-//! feedback) arrives in core with a later issue. Each becomes a method here that converts its
-//! types in `types.rs` and calls core, plus a native method in `jni.rs`; opening from a state
-//! path becomes another constructor next to `with_config`.
+//! A guard is opened on a state file (`SmsGuard::open(path)`: consent ledger, personal rules,
+//! feedback, report history, settings, kept by core's `store::Store`) or in memory
+//! (`SmsGuard()` / `with_config`: the same state API, nothing written). Every state change goes
+//! through core (`store.update`), then the engine is rebuilt from the new state with
+//! `Engine::with_user_state`, so the next `classify` honours it. `now` is the system clock here:
+//! core takes time as a parameter.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use smsguard_core as core;
+use smsguard_core::consent::{ConsentSource, Timestamp};
+use smsguard_core::report::{plan_batch, plan_report, ReportFormats};
+use smsguard_core::store::{StateError, Store, UserState};
+use smsguard_core::user_rules::RuleTarget;
 
 use crate::error::SmsGuardError;
-use crate::types::{Explanation, GuardConfig, SmsMessage, UserChoices, Verdict, VersionInfo};
+use crate::state::{
+    ConsentEntry, FeedbackEntry, FeedbackKind, ReportPlan, UnsubscribeReply, UserRule, UserRuleEffect,
+    UserRuleKind,
+};
+use crate::types::{Explanation, GuardConfig, SmsMessage, Verdict, VersionInfo};
 
-/// An engine ready to classify. Share one per process: every method takes `&self` and may run
-/// on any thread at the same time.
+/// Seconds since the epoch from the system clock (a clock before 1970 reads as 0).
+fn now() -> Timestamp {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    Timestamp::try_from(secs).unwrap_or(Timestamp::MAX)
+}
+
+/// A poisoned lock only means another thread panicked while holding it; every value these locks
+/// guard is replaced whole, never left half-written.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Where the user state lives.
+#[derive(Debug)]
+enum Backing {
+    /// A state file, through core's store (atomic commits, cross-process lock).
+    File(Store),
+    /// In memory only (guards opened without a path).
+    Memory(Mutex<UserState>),
+}
+
+/// An engine ready to classify, plus the user's state. Share one per process: every method takes
+/// `&self` and may run on any thread at the same time.
 #[derive(Debug, uniffi::Object)]
 pub struct SmsGuard {
-    // The engine is immutable; changing the user's choices swaps in a new one (cheap: rules
-    // and institutions are shared), so classification never waits on a writer for long.
+    // The engine is immutable; a state change swaps in a new one (rules and institutions are
+    // shared), so classification never waits on a writer for long.
     engine: RwLock<Arc<core::Engine>>,
+    state: Backing,
+    /// Serialises "commit, then rebuild the engine", so the engine always reflects the latest
+    /// commit even when two threads change the state at once. Holds the user rule pack the
+    /// engine was compiled with: when a change leaves it as it was (consent, strict mode,
+    /// reports), the rules are not recompiled.
+    writer: Mutex<String>,
 }
 
 impl SmsGuard {
-    /// The engine the next call uses. A poisoned lock only means a writer panicked between
-    /// taking the lock and storing a complete `Arc`, which cannot leave a half-written value.
+    /// The engine the next call uses.
     pub fn engine(&self) -> Arc<core::Engine> {
         match self.engine.read() {
             Ok(e) => Arc::clone(&e),
@@ -31,8 +68,16 @@ impl SmsGuard {
         }
     }
 
-    /// Build from a config (also used by the JNI layer).
-    pub fn open(config: GuardConfig) -> Result<SmsGuard, SmsGuardError> {
+    fn set_engine(&self, next: core::Engine) {
+        let next = Arc::new(next);
+        match self.engine.write() {
+            Ok(mut e) => *e = next,
+            Err(poisoned) => *poisoned.into_inner() = next,
+        }
+    }
+
+    /// Build from a config and, when given, a state file (also used by the JNI layer).
+    pub fn build(config: GuardConfig, state_path: Option<&str>) -> Result<SmsGuard, SmsGuardError> {
         let mut engine = core::Engine::new();
         if !config.rule_packs.is_empty() {
             let packs: Vec<(&str, &str)> =
@@ -43,25 +88,161 @@ impl SmsGuard {
             engine =
                 engine.with_institutions(core::signature::Institutions::parse(&table.text, &table.origin)?);
         }
-        if let Some(user) = config.user_choices {
-            engine = engine.with_user_choices(user.into());
+        let (state, pack) = match state_path {
+            Some(path) => {
+                let store = Store::open(path)?;
+                let snapshot = store.snapshot();
+                engine = engine.with_user_state(&snapshot)?;
+                (Backing::File(store), snapshot.rule_pack_text())
+            }
+            None => {
+                (Backing::Memory(Mutex::new(UserState::default())), UserState::default().rule_pack_text())
+            }
+        };
+        Ok(SmsGuard { engine: RwLock::new(Arc::new(engine)), state, writer: Mutex::new(pack) })
+    }
+
+    /// A copy of the user state.
+    fn snapshot(&self) -> UserState {
+        match &self.state {
+            Backing::File(store) => store.snapshot(),
+            Backing::Memory(m) => lock(m).clone(),
         }
-        Ok(SmsGuard { engine: RwLock::new(Arc::new(engine)) })
+    }
+
+    /// Apply `change` through core (committed to the file, or in memory), then rebuild the engine
+    /// from the resulting state. If `change` fails nothing changes.
+    fn change<T>(
+        &self,
+        change: impl FnOnce(&mut UserState) -> Result<T, StateError>,
+    ) -> Result<T, SmsGuardError> {
+        let mut pack = lock(&self.writer);
+        let out = match &self.state {
+            Backing::File(store) => store.update(change)?,
+            Backing::Memory(m) => {
+                let mut current = lock(m);
+                let mut next = current.clone();
+                let out = change(&mut next)?;
+                *current = next;
+                out
+            }
+        };
+        self.rebuild(&mut pack)?;
+        Ok(out)
+    }
+
+    /// Rebuild the engine from the current state; `pack` is the user rule pack the current engine
+    /// was compiled with (the caller holds `writer`).
+    fn rebuild(&self, pack: &mut String) -> Result<(), SmsGuardError> {
+        let state = self.snapshot();
+        let text = state.rule_pack_text();
+        let engine = self.engine().as_ref().clone();
+        // Same pack: only consents/strict changed, which `with_user_choices` swaps without
+        // recompiling (the rule set is shared). Otherwise core compiles base + user pack.
+        let next = if text == *pack {
+            engine.with_user_choices(state.user_choices())
+        } else {
+            engine.with_user_state(&state)?
+        };
+        self.set_engine(next);
+        *pack = text;
+        Ok(())
+    }
+
+    /// Core's report plan for one message, with the current engine and report history.
+    pub fn report_plan(&self, msg: &core::SmsMessage) -> core::report::ReportPlan {
+        let verdict = self.engine().classify(msg);
+        plan_report(msg, &verdict, ReportFormats::embedded(), &self.snapshot().reports)
+    }
+
+    fn consent_change(
+        &self,
+        signature: Option<String>,
+        port: Option<String>,
+        state: core::consent::ConsentState,
+    ) -> Result<ConsentEntry, SmsGuardError> {
+        let t = now();
+        self.change(|s| {
+            let e = s.consents.set(signature.as_deref(), port.as_deref(), state, t, ConsentSource::User)?;
+            Ok(ConsentEntry::from(e))
+        })
+    }
+
+    /// Grant consent (JNI and uniffi share this).
+    pub fn grant(
+        &self,
+        signature: Option<String>,
+        port: Option<String>,
+    ) -> Result<ConsentEntry, SmsGuardError> {
+        self.consent_change(signature, port, core::consent::ConsentState::Granted)
+    }
+
+    /// Revoke consent (JNI and uniffi share this).
+    pub fn revoke(
+        &self,
+        signature: Option<String>,
+        port: Option<String>,
+    ) -> Result<ConsentEntry, SmsGuardError> {
+        self.consent_change(signature, port, core::consent::ConsentState::Revoked)
+    }
+
+    /// Record a sent report (JNI and uniffi share this). See [`SmsGuard::report_sent`].
+    pub fn record_report(&self, msg: &core::SmsMessage, channel: &str) -> Result<bool, SmsGuardError> {
+        let formats = ReportFormats::embedded();
+        if formats.get(channel).is_none() {
+            return Err(SmsGuardError::InvalidData {
+                origin: "report".into(),
+                line: None,
+                item: Some(channel.to_string()),
+                detail: "unknown report channel".into(),
+            });
+        }
+        let verdict = self.engine().classify(msg);
+        let t = now();
+        self.change(|s| {
+            let plan = plan_report(msg, &verdict, formats, &s.reports);
+            // Already reported (through this or another channel) is fine: record dedupes.
+            if !plan.reportable && !s.reports.contains(&plan.key) {
+                return Err(StateError::Data(core::DataError::new(
+                    "report",
+                    "this message is not reportable; nothing recorded",
+                )));
+            }
+            Ok(s.reports.record(&plan.key, channel, t))
+        })
     }
 }
 
 #[uniffi::export]
 impl SmsGuard {
-    /// The embedded rules and institutions, no user choices, nothing on disk.
+    /// The embedded rules and institutions; user state in memory only (nothing on disk).
     #[uniffi::constructor]
     pub fn new() -> Arc<Self> {
-        Arc::new(SmsGuard { engine: RwLock::new(Arc::new(core::Engine::new())) })
+        Arc::new(SmsGuard {
+            engine: RwLock::new(Arc::new(core::Engine::new())),
+            state: Backing::Memory(Mutex::new(UserState::default())),
+            writer: Mutex::new(UserState::default().rule_pack_text()),
+        })
     }
 
-    /// Open with replacement rule packs, institutions table and user choices.
+    /// Open with replacement rule packs and institutions table; user state in memory only.
     #[uniffi::constructor]
     pub fn with_config(config: GuardConfig) -> Result<Arc<Self>, SmsGuardError> {
-        SmsGuard::open(config).map(Arc::new)
+        SmsGuard::build(config, None).map(Arc::new)
+    }
+
+    /// The embedded data plus the user state in the file at `state_path` (created on the first
+    /// change; a missing file is an empty state). A damaged or newer file gives
+    /// `StateUnreadable` and is left untouched.
+    #[uniffi::constructor]
+    pub fn open(state_path: String) -> Result<Arc<Self>, SmsGuardError> {
+        SmsGuard::build(GuardConfig::default(), Some(&state_path)).map(Arc::new)
+    }
+
+    /// [`SmsGuard::with_config`] and [`SmsGuard::open`] together.
+    #[uniffi::constructor]
+    pub fn open_with_config(state_path: String, config: GuardConfig) -> Result<Arc<Self>, SmsGuardError> {
+        SmsGuard::build(config, Some(&state_path)).map(Arc::new)
     }
 
     /// Where one message goes and why. Never fails.
@@ -85,13 +266,171 @@ impl SmsGuard {
         explain_json(&self.engine(), &message.into())
     }
 
-    /// Replace the user's choices (consent, allow/block lists, strict mode) for later calls.
-    pub fn set_user_choices(&self, choices: UserChoices) {
-        let next = Arc::new(self.engine().as_ref().clone().with_user_choices(choices.into()));
-        match self.engine.write() {
-            Ok(mut e) => *e = next,
-            Err(poisoned) => *poisoned.into_inner() = next,
+    /// The state file's path, or `None` for an in-memory guard.
+    pub fn state_path(&self) -> Option<String> {
+        match &self.state {
+            Backing::File(store) => Some(store.path().display().to_string()),
+            Backing::Memory(_) => None,
         }
+    }
+
+    /// Re-read the state file (after another process changed it) and rebuild the engine.
+    pub fn reload_state(&self) -> Result<(), SmsGuardError> {
+        let mut pack = lock(&self.writer);
+        if let Backing::File(store) = &self.state {
+            store.reload()?;
+        }
+        self.rebuild(&mut pack)
+    }
+
+    // --- consent -----------------------------------------------------------------------------
+
+    /// The user agrees to marketing from this 【签名】 (and/or sender port).
+    pub fn consent_grant(
+        &self,
+        signature: Option<String>,
+        port: Option<String>,
+    ) -> Result<ConsentEntry, SmsGuardError> {
+        self.grant(signature, port)
+    }
+
+    /// The user withdraws consent: that marketing becomes unsolicited (junk, reportable).
+    pub fn consent_revoke(
+        &self,
+        signature: Option<String>,
+        port: Option<String>,
+    ) -> Result<ConsentEntry, SmsGuardError> {
+        self.revoke(signature, port)
+    }
+
+    /// Forget the decision (back to unknown). False when none was recorded for that key.
+    pub fn consent_forget(
+        &self,
+        signature: Option<String>,
+        port: Option<String>,
+    ) -> Result<bool, SmsGuardError> {
+        self.change(|s| Ok(s.consents.forget(signature.as_deref(), port.as_deref())))
+    }
+
+    /// Current consent decisions.
+    pub fn consent_list(&self) -> Vec<ConsentEntry> {
+        self.snapshot().consents.list().into_iter().map(ConsentEntry::from).collect()
+    }
+
+    // --- personal rules ----------------------------------------------------------------------
+
+    /// Add a personal rule; returns its id. A bad value (empty, too long, an unsafe regex) gives
+    /// `InvalidData` with origin `user rules`.
+    pub fn rules_add(
+        &self,
+        effect: UserRuleEffect,
+        kind: UserRuleKind,
+        value: String,
+    ) -> Result<u32, SmsGuardError> {
+        let target = RuleTarget::parse(kind.as_str(), &value).map_err(StateError::from)?;
+        let t = now();
+        self.change(|s| Ok(s.rules.add(target, effect.into(), t)?))
+    }
+
+    /// Remove a personal rule by id; returns it.
+    pub fn rules_remove(&self, id: u32) -> Result<UserRule, SmsGuardError> {
+        self.change(|s| Ok(UserRule::from(&s.rules.remove(id)?)))
+    }
+
+    pub fn rules_list(&self) -> Vec<UserRule> {
+        self.snapshot().rules.list().iter().map(UserRule::from).collect()
+    }
+
+    /// The personal rules as core's JSON export (for backup or another device).
+    pub fn rules_export_json(&self) -> String {
+        self.snapshot().rules.export_json()
+    }
+
+    /// Import rules written by `rules_export_json`; returns how many were added. `origin` names
+    /// the text in errors. A malformed file changes nothing.
+    pub fn rules_import_json(&self, text: String, origin: String) -> Result<u32, SmsGuardError> {
+        let t = now();
+        let n = self.change(|s| Ok(s.rules.import(&text, &origin, t)?))?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    // --- feedback and settings ---------------------------------------------------------------
+
+    /// "Not junk" / "is junk" on a message: becomes a personal rule for its signature (or its
+    /// sender when unsigned), replacing earlier feedback on the same target.
+    pub fn feedback(&self, kind: FeedbackKind, message: SmsMessage) -> Result<FeedbackEntry, SmsGuardError> {
+        let msg: core::SmsMessage = message.into();
+        let verdict = self.engine().classify(&msg);
+        let t = now();
+        self.change(|s| Ok(FeedbackEntry::from(&s.feedback.record(kind.into(), &msg, &verdict, t)?)))
+    }
+
+    /// Undo one piece of feedback by id; returns it.
+    pub fn feedback_undo(&self, id: u32) -> Result<FeedbackEntry, SmsGuardError> {
+        self.change(|s| Ok(FeedbackEntry::from(&s.feedback.undo(id)?)))
+    }
+
+    pub fn feedback_list(&self) -> Vec<FeedbackEntry> {
+        self.snapshot().feedback.list().iter().map(FeedbackEntry::from).collect()
+    }
+
+    /// Strict mode: marketing without recorded consent goes to junk.
+    pub fn set_strict(&self, strict: bool) -> Result<(), SmsGuardError> {
+        self.change(|s| {
+            s.settings.strict = strict;
+            Ok(())
+        })
+    }
+
+    pub fn strict(&self) -> bool {
+        self.snapshot().settings.strict
+    }
+
+    // --- reports and unsubscribe -------------------------------------------------------------
+
+    /// Report drafts for one message (carrier SMS channels and copy-to-form channels), or why
+    /// it is not reportable (notifications never are; nor consented marketing, nor a message
+    /// already reported).
+    pub fn report(&self, message: SmsMessage) -> ReportPlan {
+        self.report_plan(&message.into()).into()
+    }
+
+    /// Plans for several messages; a message repeated within the batch is offered once.
+    pub fn report_batch(&self, messages: Vec<SmsMessage>) -> Vec<ReportPlan> {
+        let engine = self.engine();
+        let items: Vec<(core::SmsMessage, core::Verdict)> = messages
+            .into_iter()
+            .map(|m| {
+                let m: core::SmsMessage = m.into();
+                let v = engine.classify(&m);
+                (m, v)
+            })
+            .collect();
+        let history = self.snapshot().reports;
+        plan_batch(&items, ReportFormats::embedded(), &history).into_iter().map(Into::into).collect()
+    }
+
+    /// Record that the user sent the report of `message` through `channel` (a draft's channel),
+    /// so it is not offered again. Stores a hash, never the text. Returns false when it was
+    /// already recorded for that channel. A message that is not reportable, or an unknown
+    /// channel, gives `InvalidData` (origin `report`) and records nothing.
+    pub fn report_sent(&self, message: SmsMessage, channel: String) -> Result<bool, SmsGuardError> {
+        self.record_report(&message.into(), &channel)
+    }
+
+    /// The unsubscribe reply for a message (e.g. `T` to its sender), if it has an opt-out
+    /// instruction and a sender. Check `warnings` before offering it.
+    pub fn unsubscribe(&self, message: SmsMessage) -> Option<UnsubscribeReply> {
+        let msg: core::SmsMessage = message.into();
+        let verdict = self.engine().classify(&msg);
+        core::unsubscribe::reply_for(&msg, &verdict).map(Into::into)
+    }
+
+    /// Record that the reply was sent: revokes consent for its signature (or sender port).
+    pub fn unsubscribe_sent(&self, reply: UnsubscribeReply) -> Result<(), SmsGuardError> {
+        let reply: core::unsubscribe::UnsubscribeReply = reply.into();
+        let t = now();
+        self.change(|s| s.record_unsubscribe(&reply, t))
     }
 
     pub fn version(&self) -> VersionInfo {
@@ -100,6 +439,13 @@ impl SmsGuard {
         let model = engine.explain(&core::SmsMessage::default()).model_name;
         VersionInfo { model, ..library_version() }
     }
+}
+
+/// Move a state file that `open` refused (`StateUnreadable`) to `<path>.corrupt-<n>` so that the
+/// app can start over; returns where it went. Ask the user first: their choices are in it.
+#[uniffi::export]
+pub fn set_aside_state(state_path: String) -> Result<String, SmsGuardError> {
+    Ok(Store::set_aside(&state_path)?.display().to_string())
 }
 
 pub(crate) fn explain_json(engine: &core::Engine, msg: &core::SmsMessage) -> Result<String, SmsGuardError> {
@@ -171,18 +517,161 @@ mod tests {
         assert_eq!(action, Some(core::Action::from(verdict.action).as_str()));
     }
 
+    const GOOD_PACK: &str =
+        "format = smsguard-rules/1\npack = test\nversion = 1\n\n[test.loan]\nany = 贷款\n\
+        effect = block other\nreason = test_loan\nzh = 贷款\nen = Loan\n";
+    // Line 7: an effect core's parser does not know.
+    const BROKEN_PACK: &str =
+        "format = smsguard-rules/1\npack = test\nversion = 1\n\n[test.loan]\nany = 贷款\n\
+        effect = explode everything\nreason = test_loan\nzh = 贷款\nen = Loan\n";
+
     #[test]
-    fn config_and_user_choices_apply() {
+    fn config_applies_and_a_broken_pack_is_invalid_data() {
         let guard = SmsGuard::with_config(GuardConfig {
-            rule_packs: vec![RulePack { origin: "test.rules".into(), text: String::new() }],
+            rule_packs: vec![RulePack { origin: "test.rules".into(), text: GOOD_PACK.into() }],
             ..Default::default()
         })
         .expect("empty pack compiles");
-        let mut choices = UserChoices::default();
-        choices.consents.insert("某商城".into(), Consent::Granted);
-        guard.set_user_choices(choices);
-        // The swapped engine is used from now on and still classifies.
         assert_eq!(guard.classify(msg("1", "")).action, Action::None);
         assert_eq!(guard.version().library, env!("CARGO_PKG_VERSION"));
+        let broken = SmsGuard::with_config(GuardConfig {
+            rule_packs: vec![RulePack { origin: "broken.rules".into(), text: BROKEN_PACK.into() }],
+            ..Default::default()
+        });
+        assert!(
+            matches!(&broken, Err(SmsGuardError::InvalidData { origin, line: Some(7), .. }) if origin == "broken.rules"),
+            "{broken:?}"
+        );
+    }
+
+    /// A fresh directory per test (tests run in parallel).
+    fn temp_state(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("smsguard-ffi-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir.join("state.json")
+    }
+
+    fn open(path: &std::path::Path) -> Arc<SmsGuard> {
+        SmsGuard::open(path.display().to_string()).expect("opens")
+    }
+
+    const PROMO_SENDER: &str = "1069012345678";
+    const PROMO: &str = "【潮汐优选】双十二会员日，全场满199减60，回T退订";
+    const BANK: &str = "【北辰银行】您尾号8831的卡于12月01日支出238.50元，余额1024.00元。";
+
+    #[test]
+    fn consent_changes_classify_and_persists() {
+        let path = temp_state("consent");
+        let guard = open(&path);
+        let before = guard.classify(msg(PROMO_SENDER, PROMO));
+        assert_eq!(before.action, Action::Promotion, "{before:?}");
+        guard.consent_revoke(Some("潮汐优选".into()), None).expect("revoke");
+        let revoked = guard.classify(msg(PROMO_SENDER, PROMO));
+        assert_eq!(revoked.consent, Some(Consent::Revoked));
+        assert_eq!(revoked.action, Action::Junk, "{revoked:?}");
+        guard.consent_grant(Some("潮汐优选".into()), None).expect("grant");
+        assert_eq!(guard.classify(msg(PROMO_SENDER, PROMO)).consent, Some(Consent::Granted));
+        // A second guard on the same file sees the decision.
+        let again = open(&path);
+        assert_eq!(again.consent_list().len(), 1);
+        assert_eq!(again.classify(msg(PROMO_SENDER, PROMO)).consent, Some(Consent::Granted));
+        assert!(again.consent_forget(Some("潮汐优选".into()), None).expect("forget"));
+        assert!(again.consent_list().is_empty());
+    }
+
+    #[test]
+    fn reports_follow_consent_and_dedupe() {
+        let guard = open(&temp_state("report"));
+        guard.consent_revoke(Some("潮汐优选".into()), None).expect("revoke");
+        let plan = guard.report(msg(PROMO_SENDER, PROMO));
+        assert!(plan.reportable, "{plan:?}");
+        let cm = plan.drafts.iter().find(|d| d.destination == "10086999").expect("china mobile draft");
+        assert_eq!(cm.body, format!("{PROMO_SENDER}*{PROMO}"));
+        assert!(guard.report_sent(msg(PROMO_SENDER, PROMO), cm.channel.clone()).expect("recorded"));
+        assert!(!guard.report_sent(msg(PROMO_SENDER, PROMO), cm.channel.clone()).expect("dedupes"));
+        let after = guard.report(msg(PROMO_SENDER, PROMO));
+        assert!(!after.reportable);
+        assert_eq!(after.not_reportable.map(|r| r.code).as_deref(), Some("report_already_sent"));
+        let bank = guard.report(msg("95566", BANK));
+        assert!(!bank.reportable && bank.drafts.is_empty(), "{bank:?}");
+        assert!(matches!(
+            guard.report_sent(msg("95566", BANK), cm.channel.clone()),
+            Err(SmsGuardError::InvalidData { .. })
+        ));
+    }
+
+    #[test]
+    fn unsubscribe_sent_revokes() {
+        let guard = open(&temp_state("unsub"));
+        let reply = guard.unsubscribe(msg(PROMO_SENDER, PROMO)).expect("has an opt-out");
+        assert_eq!((reply.body.as_str(), reply.destination.as_str()), ("T", PROMO_SENDER));
+        guard.unsubscribe_sent(reply).expect("recorded");
+        assert_eq!(guard.classify(msg(PROMO_SENDER, PROMO)).consent, Some(Consent::Revoked));
+        let list = guard.consent_list();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].how, crate::state::ConsentSource::Unsubscribe);
+    }
+
+    #[test]
+    fn rules_feedback_and_strict_rebuild_the_engine() {
+        let guard = SmsGuard::new();
+        let body = "【云杉小贷】无抵押低息贷款，最快当天放款，回T退订";
+        let id =
+            guard.rules_add(UserRuleEffect::Block, UserRuleKind::Keyword, "当天放款".into()).expect("add");
+        assert_eq!(guard.classify(msg(PROMO_SENDER, body)).action, Action::Junk);
+        let exported = guard.rules_export_json();
+        guard.rules_remove(id).expect("remove");
+        assert!(guard.rules_list().is_empty());
+        assert_eq!(guard.rules_import_json(exported, "backup.json".into()).expect("import"), 1);
+        assert!(matches!(
+            guard.rules_import_json("{not json".into(), "bad.json".into()),
+            Err(SmsGuardError::InvalidData { origin, .. }) if origin == "bad.json"
+        ));
+        assert!(matches!(
+            guard.rules_add(UserRuleEffect::Block, UserRuleKind::Keyword, "  ".into()),
+            Err(SmsGuardError::InvalidData { .. })
+        ));
+        let f = guard.feedback(FeedbackKind::NotJunk, msg(PROMO_SENDER, PROMO)).expect("feedback");
+        assert_eq!(guard.feedback_list().len(), 1);
+        guard.feedback_undo(f.id).expect("undo");
+        assert!(guard.feedback_list().is_empty());
+        guard.set_strict(true).expect("strict");
+        assert!(guard.strict());
+        assert_eq!(guard.classify(msg(PROMO_SENDER, PROMO)).action, Action::Junk);
+    }
+
+    #[test]
+    fn consent_changes_reuse_the_compiled_rules() {
+        let guard = SmsGuard::new();
+        let loan = msg(PROMO_SENDER, "【云杉小贷】无抵押低息贷款，最快当天放款，回T退订");
+        let id =
+            guard.rules_add(UserRuleEffect::Block, UserRuleKind::Keyword, "当天放款".into()).expect("add");
+        let with_rule = guard.engine();
+        guard.consent_grant(Some("云杉小贷".into()), None).expect("grant");
+        let after_consent = guard.engine();
+        assert!(std::ptr::eq(with_rule.rules(), after_consent.rules()), "recompiled for a consent");
+        // The user rule still applies and the new consent is honoured.
+        let v = guard.classify(loan.clone());
+        assert_eq!(v.action, Action::Junk);
+        assert!(v.reasons.iter().any(|r| r.code.contains("user")), "{v:?}");
+        guard.rules_remove(id).expect("remove");
+        assert!(!std::ptr::eq(after_consent.rules(), guard.engine().rules()), "rule removal not compiled");
+        assert_ne!(guard.classify(loan).reasons, v.reasons);
+    }
+
+    #[test]
+    fn corrupt_state_is_actionable_and_left_untouched() {
+        let path = temp_state("corrupt");
+        std::fs::write(&path, "{\"format\": \"smsguard-state\", \"version\": 1, \"gen").expect("write");
+        let r = SmsGuard::open(path.display().to_string());
+        assert!(matches!(&r, Err(SmsGuardError::StateUnreadable { .. })), "{r:?}");
+        assert_eq!(
+            std::fs::read_to_string(&path).ok().as_deref(),
+            Some("{\"format\": \"smsguard-state\", \"version\": 1, \"gen")
+        );
+        let aside = set_aside_state(path.display().to_string()).expect("set aside");
+        assert!(std::path::Path::new(&aside).exists() && !path.exists());
+        assert!(SmsGuard::open(path.display().to_string()).is_ok());
     }
 }

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use smsguard_core as core;
+use smsguard_core::store::StateError;
 
 // Fields are `detail`, not `message`: Kotlin exceptions already have a `message` property.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
@@ -11,8 +12,12 @@ pub enum SmsGuardError {
     /// A data file or text the caller supplied (rule pack, institutions table) is malformed:
     /// fix or drop that file. `origin` is the name the caller gave it.
     InvalidData { origin: String, line: Option<u32>, item: Option<String>, detail: String },
-    /// Reading or writing a file failed: check the path and permissions.
+    /// Reading or writing a file failed (or another process held the state file's lock too
+    /// long): check the path and permissions, or retry.
     Io { path: String, detail: String },
+    /// The state file is damaged or from a newer smsguard. It was left untouched: open another
+    /// path, or ask the user and call `set_aside_state(path)` to move it away and start over.
+    StateUnreadable { path: String, detail: String },
     /// A bug in smsguard (never caused by input): report it.
     Internal { detail: String },
 }
@@ -31,6 +36,9 @@ impl fmt::Display for SmsGuardError {
                 e.fmt(f)
             }
             SmsGuardError::Io { path, detail } => write!(f, "{path}: {detail}"),
+            SmsGuardError::StateUnreadable { path, detail } => {
+                write!(f, "{path}: unreadable state file ({detail}); it was left untouched")
+            }
             SmsGuardError::Internal { detail } => write!(f, "internal error: {detail}"),
         }
     }
@@ -55,6 +63,23 @@ impl From<core::Error> for SmsGuardError {
         match e {
             core::Error::Data(d) => d.into(),
             core::Error::Io { path, source } => SmsGuardError::Io { path, detail: source.to_string() },
+        }
+    }
+}
+
+impl From<StateError> for SmsGuardError {
+    fn from(e: StateError) -> Self {
+        match e {
+            StateError::Corrupt { path, problem } => {
+                SmsGuardError::StateUnreadable { path: path.display().to_string(), detail: problem }
+            }
+            StateError::NewerVersion { path, found, supported } => SmsGuardError::StateUnreadable {
+                path: path.display().to_string(),
+                detail: format!("version {found} is newer than this library supports ({supported})"),
+            },
+            // Rule, consent and feedback refusals, lock timeouts and plain I/O: core's mapping
+            // (DataError naming `user rules` / `consent` / `feedback`, or Io) is already actionable.
+            other => core::Error::from(other).into(),
         }
     }
 }
@@ -88,5 +113,18 @@ mod tests {
         .into();
         assert!(matches!(&e, SmsGuardError::Io { path, .. } if path == "state.json"));
         assert!(e.to_string().starts_with("state.json: "));
+    }
+
+    #[test]
+    fn corrupt_and_newer_state_files_are_state_unreadable() {
+        let e: SmsGuardError =
+            StateError::Corrupt { path: "s.json".into(), problem: "invalid JSON at line 1 column 2".into() }
+                .into();
+        assert!(matches!(&e, SmsGuardError::StateUnreadable { path, .. } if path == "s.json"));
+        let e: SmsGuardError =
+            StateError::NewerVersion { path: "s.json".into(), found: 9, supported: 1 }.into();
+        assert!(matches!(&e, SmsGuardError::StateUnreadable { detail, .. } if detail.contains('9')));
+        let e: SmsGuardError = StateError::Consent(core::consent::ConsentKeyError::Empty).into();
+        assert!(matches!(&e, SmsGuardError::InvalidData { origin, .. } if origin == "consent"));
     }
 }

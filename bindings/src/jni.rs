@@ -10,8 +10,8 @@
 //! catches panics; [`ThrowSmsGuardException`] turns both into `SmsGuardException` (kind and
 //! message, never message text).
 //!
-//! Extension point: state-backed features (consent records, report drafts, unsubscribe,
-//! feedback) get one native method each here when core provides them, delegating to `api.rs`.
+//! User state: `nativeOpenWithState` opens a guard on a state file; consent, strict mode and
+//! reports delegate to the same `SmsGuard` methods as the uniffi exports (one code path).
 
 // `#[no_mangle]` is how the JVM finds native methods; it is the only "unsafe" construct here.
 #![allow(unsafe_code)]
@@ -102,6 +102,7 @@ impl Failure {
         match self {
             Failure::Guard(SmsGuardError::InvalidData { .. }) => "INVALID_DATA",
             Failure::Guard(SmsGuardError::Io { .. }) => "IO",
+            Failure::Guard(SmsGuardError::StateUnreadable { .. }) => "STATE_UNREADABLE",
             Failure::Guard(SmsGuardError::Internal { .. }) => "INTERNAL",
             Failure::Closed => "CLOSED",
             Failure::BadArgument(_) => "BAD_ARGUMENT",
@@ -205,8 +206,27 @@ fn string_array(env: &mut Env<'_>, a: &JObjectArray<'_, JString<'_>>) -> Result<
     Ok(out)
 }
 
+/// An optional Java string argument: `null` (or empty) is `None`.
+fn opt_string(env: &Env<'_>, s: &JString<'_>) -> Result<Option<String>, Failure> {
+    if s.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(s.try_to_string(env)?).filter(|s| !s.is_empty()))
+}
+
 fn message(env: &Env<'_>, sender: &JString<'_>, body: &JString<'_>) -> Result<core::SmsMessage, Failure> {
     Ok(core::SmsMessage::new(string_arg(env, sender)?, string_arg(env, body)?))
+}
+
+fn message_at(
+    env: &Env<'_>,
+    sender: &JString<'_>,
+    body: &JString<'_>,
+    received_at: &JString<'_>,
+) -> Result<core::SmsMessage, Failure> {
+    let mut m = message(env, sender, body)?;
+    m.received_at = opt_string(env, received_at)?;
+    Ok(m)
 }
 
 // --- native methods --------------------------------------------------------------------------
@@ -229,7 +249,7 @@ pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeOpen<'caller>(
             }
             let rule_packs =
                 origins.into_iter().zip(texts).map(|(origin, text)| RulePack { origin, text }).collect();
-            let guard = SmsGuard::open(GuardConfig { rule_packs, ..Default::default() })?;
+            let guard = SmsGuard::build(GuardConfig { rule_packs, ..Default::default() }, None)?;
             Ok(insert(guard))
         })
         .resolve::<ThrowSmsGuardException>()
@@ -282,6 +302,104 @@ pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeExplainJson<'c
             let json = crate::api::explain_json(&guard.engine(), &msg)?;
             Ok(JString::from_str(env, json)?)
         })
+        .resolve::<ThrowSmsGuardException>()
+}
+
+/// `static native long nativeOpenWithState(String statePath)`: embedded rules plus the user state
+/// in that file (`STATE_UNREADABLE` when it is damaged or newer; the file is left untouched).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeOpenWithState<'caller>(
+    mut unowned_env: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    path: JString<'caller>,
+) -> jlong {
+    unowned_env
+        .with_env(|env| -> Result<jlong, Failure> {
+            let path = opt_string(env, &path)?.ok_or(Failure::BadArgument("state path is null or empty"))?;
+            Ok(insert(SmsGuard::build(GuardConfig::default(), Some(&path))?))
+        })
+        .resolve::<ThrowSmsGuardException>()
+}
+
+/// `static native String nativeReportJson(long handle, String sender, String body, String
+/// receivedAt)`: core's report plan as JSON (the same document as `smsguard report`).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeReportJson<'caller>(
+    mut unowned_env: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+    sender: JString<'caller>,
+    body: JString<'caller>,
+    received_at: JString<'caller>,
+) -> JString<'caller> {
+    unowned_env
+        .with_env(|env| -> Result<JString<'caller>, Failure> {
+            let guard = lookup(handle)?;
+            let msg = message_at(env, &sender, &body, &received_at)?;
+            let json = serde_json::to_string(&guard.report_plan(&msg))
+                .map_err(|e| SmsGuardError::Internal { detail: format!("report plan to JSON: {e}") })?;
+            Ok(JString::from_str(env, json)?)
+        })
+        .resolve::<ThrowSmsGuardException>()
+}
+
+/// `static native boolean nativeReportSent(long handle, String sender, String body, String
+/// receivedAt, String channel)`: records the report in the history; false if already recorded.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeReportSent<'caller>(
+    mut unowned_env: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+    sender: JString<'caller>,
+    body: JString<'caller>,
+    received_at: JString<'caller>,
+    channel: JString<'caller>,
+) -> bool {
+    unowned_env
+        .with_env(|env| -> Result<bool, Failure> {
+            let guard = lookup(handle)?;
+            let msg = message_at(env, &sender, &body, &received_at)?;
+            let channel = string_arg(env, &channel)?;
+            Ok(guard.record_report(&msg, &channel)?)
+        })
+        .resolve::<ThrowSmsGuardException>()
+}
+
+/// `static native void nativeConsent(long handle, boolean grant, String signature, String port)`:
+/// grant or revoke (either key may be null, not both).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeConsent<'caller>(
+    mut unowned_env: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+    grant: bool,
+    signature: JString<'caller>,
+    port: JString<'caller>,
+) {
+    unowned_env
+        .with_env(|env| -> Result<(), Failure> {
+            let guard = lookup(handle)?;
+            let (signature, port) = (opt_string(env, &signature)?, opt_string(env, &port)?);
+            if grant {
+                guard.grant(signature, port)?;
+            } else {
+                guard.revoke(signature, port)?;
+            }
+            Ok(())
+        })
+        .resolve::<ThrowSmsGuardException>()
+}
+
+/// `static native void nativeSetStrict(long handle, boolean strict)`.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeSetStrict<'caller>(
+    mut unowned_env: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+    strict: bool,
+) {
+    unowned_env
+        .with_env(|_env| -> Result<(), Failure> { Ok(lookup(handle)?.set_strict(strict)?) })
         .resolve::<ThrowSmsGuardException>()
 }
 
@@ -339,7 +457,7 @@ mod tests {
 
     #[test]
     fn handles_are_not_reusable_after_close() {
-        let h = insert(SmsGuard::open(GuardConfig::default()).expect("defaults open"));
+        let h = insert(SmsGuard::build(GuardConfig::default(), None).expect("defaults open"));
         assert!(lookup(h).is_ok());
         assert!(remove(h));
         assert!(!remove(h));

@@ -3,6 +3,8 @@
 //!
 //! - [`api`]: the uniffi exports (Kotlin/JNA, Swift, Python): the [`api::SmsGuard`] object.
 //! - [`types`]: records and enums mirroring core's verdict and explanation.
+//! - [`state`]: records for the user state (consent, personal rules, feedback, report plans,
+//!   unsubscribe replies), mirroring core's.
 //! - [`error`]: the one public error enum.
 //! - [`jni`]: hand-written JNI for OEM system apps that may not use JNA.
 //!
@@ -14,6 +16,7 @@
 pub mod api;
 pub mod error;
 pub mod jni;
+pub mod state;
 pub mod types;
 
 pub use api::SmsGuard;

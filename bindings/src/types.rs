@@ -1,8 +1,6 @@
 //! Records and enums mirroring core's types for uniffi. Conversions are exhaustive matches, so a
 //! variant added in core fails to compile here instead of being silently mapped.
 
-use std::collections::HashMap;
-
 use smsguard_core as core;
 use smsguard_core::normalise as cn;
 use smsguard_core::rules as cr;
@@ -134,37 +132,6 @@ pub struct RulePack {
     pub text: String,
 }
 
-/// The user's own choices: per-signature consent and allow/block lists.
-#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
-pub struct UserChoices {
-    // No default: uniffi 0.32 has no empty-map literal for generated defaults.
-    pub consents: HashMap<String, Consent>,
-    #[uniffi(default = [])]
-    pub allow_signatures: Vec<String>,
-    #[uniffi(default = [])]
-    pub block_signatures: Vec<String>,
-    #[uniffi(default = [])]
-    pub allow_senders: Vec<String>,
-    #[uniffi(default = [])]
-    pub block_senders: Vec<String>,
-    /// Marketing without recorded consent goes to junk instead of promotion.
-    #[uniffi(default = false)]
-    pub strict: bool,
-}
-
-impl From<UserChoices> for core::UserChoices {
-    fn from(u: UserChoices) -> Self {
-        core::UserChoices {
-            consents: u.consents.into_iter().map(|(k, v)| (k, v.into())).collect(),
-            allow_signatures: u.allow_signatures,
-            block_signatures: u.block_signatures,
-            allow_senders: u.allow_senders,
-            block_senders: u.block_senders,
-            strict: u.strict,
-        }
-    }
-}
-
 /// How to open a [`crate::SmsGuard`]: everything optional, the defaults are the embedded data.
 #[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
 pub struct GuardConfig {
@@ -174,8 +141,6 @@ pub struct GuardConfig {
     /// Replace the embedded institutions table (`institutions.tsv` format).
     #[uniffi(default = None)]
     pub institutions: Option<RulePack>,
-    #[uniffi(default = None)]
-    pub user_choices: Option<UserChoices>,
 }
 
 /// Library and data versions, for bug reports and model compatibility checks.
@@ -383,16 +348,5 @@ mod tests {
         assert_eq!(f.sender_kind, SenderKind::Port106);
         assert_eq!(f.consent, Some(Consent::Revoked));
         assert_eq!(f.reasons, vec![Reason { code: "c1".into(), zh: "中".into(), en: "en".into() }]);
-    }
-
-    #[test]
-    fn user_choices_convert() {
-        let mut u = UserChoices { strict: true, ..Default::default() };
-        u.consents.insert("某某商城".into(), Consent::Granted);
-        u.block_senders.push("10690000".into());
-        let c = core::UserChoices::from(u);
-        assert!(c.strict);
-        assert_eq!(c.consents.get("某某商城"), Some(&core::Consent::Granted));
-        assert_eq!(c.block_senders, vec!["10690000".to_string()]);
     }
 }

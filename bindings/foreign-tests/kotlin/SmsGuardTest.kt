@@ -2,12 +2,12 @@
 package smsguard.test
 
 import com.smsguard.ffi.Action
-import com.smsguard.ffi.Consent
 import com.smsguard.ffi.GuardConfig
 import com.smsguard.ffi.InternalException
 import com.smsguard.ffi.SmsGuard
 import com.smsguard.ffi.SmsMessage
-import com.smsguard.ffi.UserChoices
+import com.smsguard.ffi.UserRuleEffect
+import com.smsguard.ffi.UserRuleKind
 import com.smsguard.ffi.Verdict
 import com.smsguard.ffi.debugPanic
 import com.smsguard.ffi.libraryVersion
@@ -110,23 +110,17 @@ class SmsGuardTest {
     fun userBlockedSenderGoesToJunk() {
         val sender = "10690000321"
         val body = "【星火文具】新品上架，全场八折"
-        SmsGuard.withConfig(GuardConfig(emptyList(), null, null)).use { g ->
+        // In-memory state: the same API as a state file, nothing written.
+        SmsGuard.withConfig(GuardConfig(emptyList(), null)).use { g ->
+            assertEquals(null, g.statePath())
             val before = g.classify(SmsMessage(sender, body, null))
-            g.setUserChoices(UserChoices(emptyMap(), emptyList(), emptyList(), emptyList(), listOf(sender), false))
+            g.rulesAdd(UserRuleEffect.BLOCK, UserRuleKind.SENDER, sender)
             val after = g.classify(SmsMessage(sender, body, null))
             assertEquals(Action.JUNK, after.action, "blocked sender: $after")
             assertTrue(before.action != Action.JUNK || before.reasons != after.reasons)
             // Other senders are unaffected.
             assertEquals(before.action, g.classify(SmsMessage("10690000999", body, null)).action)
         }
-    }
-
-    @Test
-    fun consentMapCrossesTheBoundary() {
-        // A consent map with non-ASCII keys converts without error and the engine still answers.
-        SmsGuard.withConfig(
-            GuardConfig(emptyList(), null, UserChoices(mapOf("星火文具" to Consent.REVOKED), emptyList(), emptyList(), emptyList(), emptyList(), true)),
-        ).use { g -> assertNotNull(g.classify(SmsMessage("1069", "【星火文具】促销", null)).action) }
     }
 
     @Test

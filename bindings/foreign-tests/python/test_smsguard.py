@@ -9,6 +9,7 @@ import json
 import os
 import struct
 import sys
+import tempfile
 import threading
 import unittest
 
@@ -151,9 +152,146 @@ class BindingsTest(unittest.TestCase):
         self.assertGreaterEqual(v.normaliser, 1)
 
 
+PROMO_SENDER = "1069012345678"
+PROMO = "【潮汐优选】双十二会员日，全场满199减60，回T退订"
+BANK_SENDER = "95566"
+BANK = "【北辰银行】您尾号8831的卡于12月01日支出238.50元，余额1024.00元。"
+
+
+def sms(sender, body, received_at=None):
+    return sg.SmsMessage(sender=sender, body=body, received_at=received_at)
+
+
+class StateTest(unittest.TestCase):
+    """User state with temp state files. Every message is invented."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.path = os.path.join(self.tmp.name, "state.json")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_grant_and_revoke_change_classify_and_persist(self):
+        g = sg.SmsGuard.open(self.path)
+        self.assertEqual(self.path, g.state_path())
+        self.assertEqual(sg.Action.PROMOTION, g.classify(sms(PROMO_SENDER, PROMO)).action)
+        g.consent_revoke("潮汐优选", None)
+        v = g.classify(sms(PROMO_SENDER, PROMO))
+        self.assertEqual((sg.Action.JUNK, sg.Consent.REVOKED), (v.action, v.consent))
+        g.consent_grant("潮汐优选", None)
+        self.assertEqual(sg.Consent.GRANTED, g.classify(sms(PROMO_SENDER, PROMO)).consent)
+        reopened = sg.SmsGuard.open(self.path)
+        self.assertEqual(["潮汐优选"], [e.signature for e in reopened.consent_list()])
+        self.assertEqual(sg.ConsentState.GRANTED, reopened.consent_list()[0].state)
+
+    def test_revoked_marketing_is_reportable_and_report_sent_dedupes(self):
+        g = sg.SmsGuard.open(self.path)
+        g.consent_revoke("潮汐优选", None)
+        plan = g.report(sms(PROMO_SENDER, PROMO))
+        self.assertTrue(plan.reportable, plan)
+        cm = [d for d in plan.drafts if d.destination == "10086999"]
+        self.assertEqual(1, len(cm), plan.drafts)
+        self.assertEqual(f"{PROMO_SENDER}*{PROMO}", cm[0].body)
+        self.assertEqual(sg.ChannelKind.SMS, cm[0].kind)
+        self.assertTrue(g.report_sent(sms(PROMO_SENDER, PROMO), cm[0].channel))
+        self.assertFalse(g.report_sent(sms(PROMO_SENDER, PROMO), cm[0].channel))
+        again = g.report(sms(PROMO_SENDER, PROMO))
+        self.assertFalse(again.reportable)
+        self.assertEqual("report_already_sent", again.not_reportable.code)
+        # Another guard on the same file sees the history.
+        self.assertFalse(sg.SmsGuard.open(self.path).report(sms(PROMO_SENDER, PROMO)).reportable)
+
+    def test_a_transaction_is_never_reportable(self):
+        g = sg.SmsGuard.open(self.path)
+        self.assertEqual(sg.Action.TRANSACTION, g.classify(sms(BANK_SENDER, BANK)).action)
+        for plan in g.report_batch([sms(BANK_SENDER, BANK), sms(BANK_SENDER, BANK)]):
+            self.assertFalse(plan.reportable)
+            self.assertEqual([], plan.drafts)
+            self.assertEqual("report_not_transaction", plan.not_reportable.code)
+        with self.assertRaises(sg.SmsGuardError.InvalidData):
+            g.report_sent(sms(BANK_SENDER, BANK), "china_mobile")
+
+    def test_unsubscribe_sent_revokes(self):
+        g = sg.SmsGuard.open(self.path)
+        reply = g.unsubscribe(sms(PROMO_SENDER, PROMO))
+        self.assertIsNotNone(reply)
+        self.assertEqual(("T", PROMO_SENDER), (reply.body, reply.destination))
+        g.unsubscribe_sent(reply)
+        self.assertEqual(sg.Consent.REVOKED, g.classify(sms(PROMO_SENDER, PROMO)).consent)
+        self.assertEqual(sg.ConsentSource.UNSUBSCRIBE, g.consent_list()[0].how)
+
+    def test_rules_feedback_and_strict(self):
+        g = sg.SmsGuard.open(self.path)
+        loan = sms(PROMO_SENDER, "【云杉小贷】无抵押低息贷款，最快当天放款，回T退订")
+        rid = g.rules_add(sg.UserRuleEffect.BLOCK, sg.UserRuleKind.KEYWORD, "当天放款")
+        self.assertEqual(sg.Action.JUNK, g.classify(loan).action)
+        exported = g.rules_export_json()
+        g.rules_remove(rid)
+        self.assertEqual([], g.rules_list())
+        self.assertEqual(1, g.rules_import_json(exported, "backup.json"))
+        with self.assertRaises(sg.SmsGuardError.InvalidData) as cm:
+            g.rules_add(sg.UserRuleEffect.BLOCK, sg.UserRuleKind.REGEX, "(")
+        self.assertEqual("user rules", cm.exception.origin)
+        f = g.feedback(sg.FeedbackKind.IS_JUNK, sms(PROMO_SENDER, PROMO))
+        self.assertEqual(sg.Action.JUNK, g.classify(sms(PROMO_SENDER, PROMO)).action)
+        g.feedback_undo(f.id)
+        self.assertEqual([], g.feedback_list())
+        g.set_strict(True)
+        self.assertTrue(sg.SmsGuard.open(self.path).strict())
+        self.assertEqual(sg.Action.JUNK, g.classify(sms(PROMO_SENDER, PROMO)).action)
+
+    def test_corrupt_state_file_is_actionable_and_untouched(self):
+        text = '{"format": "smsguard-state", "version": 1, "gen'
+        with open(self.path, "w", encoding="utf-8") as f:
+            f.write(text)
+        with self.assertRaises(sg.SmsGuardError.StateUnreadable) as cm:
+            sg.SmsGuard.open(self.path)
+        self.assertEqual(self.path, cm.exception.path)
+        with open(self.path, encoding="utf-8") as f:
+            self.assertEqual(text, f.read())
+        aside = sg.set_aside_state(self.path)
+        self.assertFalse(os.path.exists(self.path))
+        self.assertTrue(os.path.exists(aside))
+        self.assertEqual([], sg.SmsGuard.open(self.path).consent_list())
+
+    def test_newer_state_file_is_state_unreadable(self):
+        with open(self.path, "w", encoding="utf-8") as f:
+            f.write('{"format": "smsguard-state", "version": 99, "generation": 1, "state": {}}')
+        with self.assertRaises(sg.SmsGuardError.StateUnreadable):
+            sg.SmsGuard.open(self.path)
+
+    def test_broken_rule_pack_is_invalid_data(self):
+        pack = (
+            "format = smsguard-rules/1\npack = test\nversion = 1\n\n[test.loan]\nany = 贷款\n"
+            "effect = explode everything\nreason = test_loan\nzh = 贷款\nen = Loan\n"
+        )
+        with self.assertRaises(sg.SmsGuardError.InvalidData) as cm:
+            sg.SmsGuard.with_config(sg.GuardConfig(rule_packs=[sg.RulePack(origin="broken.rules", text=pack)]))
+        self.assertEqual(("broken.rules", 7), (cm.exception.origin, cm.exception.line))
+
+    def test_threads_changing_state_keep_the_engine_current(self):
+        g = sg.SmsGuard.open(self.path)
+        sigs = [f"商户{i}" for i in range(8)]
+        ts = [threading.Thread(target=g.consent_revoke, args=(s, None)) for s in sigs]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        self.assertEqual(sorted(sigs), sorted(e.signature for e in g.consent_list()))
+        for s in sigs:
+            v = g.classify(sms(PROMO_SENDER, f"【{s}】周末特惠，全场满99减30，回T退订"))
+            self.assertEqual(sg.Consent.REVOKED, v.consent, s)
+
+
 if __name__ == "__main__":
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(
-        unittest.defaultTestLoader.loadTestsFromTestCase(BindingsTest)
+        unittest.TestSuite(
+            [
+                unittest.defaultTestLoader.loadTestsFromTestCase(BindingsTest),
+                unittest.defaultTestLoader.loadTestsFromTestCase(StateTest),
+            ]
+        )
     )
     # Call cost through ctypes, median of 7 rounds (printed for the README's table).
     import time

@@ -6,8 +6,13 @@ public final class SmsGuardException extends RuntimeException {
     public enum Kind {
         /** A rule pack (or other data) the caller gave is malformed: fix or drop it. */
         INVALID_DATA,
-        /** Reading or writing a file failed. */
+        /** Reading or writing a file failed (or the state file stayed locked): check the path, retry. */
         IO,
+        /**
+         * The state file is damaged or from a newer smsguard; it was left untouched. Open another
+         * path, or (after asking the user) move it aside and start over.
+         */
+        STATE_UNREADABLE,
         /** The handle was closed. */
         CLOSED,
         /** Unusable arguments (e.g. rule-pack origins and texts of different lengths). */

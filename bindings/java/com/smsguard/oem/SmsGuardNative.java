@@ -74,6 +74,15 @@ public final class SmsGuardNative implements AutoCloseable {
         return new SmsGuardNative(nativeOpen(origins, texts));
     }
 
+    /**
+     * The embedded rules plus the user's state (consent, personal rules, feedback, report history,
+     * settings) kept in the file at {@code statePath}; a missing file is an empty state, created on
+     * the first change. A damaged or newer file throws {@code STATE_UNREADABLE} and is left as it is.
+     */
+    public static SmsGuardNative openWithState(String statePath) {
+        return new SmsGuardNative(nativeOpenWithState(statePath));
+    }
+
     /** Where the message goes and why. A null sender or body reads as empty. */
     public Result classify(String sender, String body) {
         return new Result(nativeClassify(handle, sender, body));
@@ -82,6 +91,38 @@ public final class SmsGuardNative implements AutoCloseable {
     /** Every intermediate step, as the same JSON as {@code smsguard explain}. */
     public String explainJson(String sender, String body) {
         return nativeExplainJson(handle, sender, body);
+    }
+
+    /**
+     * The report plan for one message as JSON (the same document as {@code smsguard report}):
+     * {@code reportable}, {@code drafts} (channel, kind, destination, body, segments, verified),
+     * {@code warnings}, or {@code not_reportable} with its reason. {@code receivedAt} may be null.
+     */
+    public String reportJson(String sender, String body, String receivedAt) {
+        return nativeReportJson(handle, sender, body, receivedAt);
+    }
+
+    /**
+     * Record that the user sent the report through {@code channel} (a draft's channel), so the
+     * message is not offered again. Returns false if it was already recorded for that channel.
+     */
+    public boolean reportSent(String sender, String body, String receivedAt, String channel) {
+        return nativeReportSent(handle, sender, body, receivedAt, channel);
+    }
+
+    /** The user agrees to marketing from this 【签名】 (without brackets) and/or sender port (either may be null). */
+    public void consentGrant(String signature, String port) {
+        nativeConsent(handle, true, signature, port);
+    }
+
+    /** The user withdraws consent: that marketing becomes junk and reportable. */
+    public void consentRevoke(String signature, String port) {
+        nativeConsent(handle, false, signature, port);
+    }
+
+    /** Strict mode: marketing without recorded consent goes to junk. */
+    public void setStrict(boolean strict) {
+        nativeSetStrict(handle, strict);
     }
 
     /** {@code {library version, normaliser version}}. */
@@ -103,7 +144,17 @@ public final class SmsGuardNative implements AutoCloseable {
 
     static native long nativeOpen(String[] origins, String[] texts);
 
+    static native long nativeOpenWithState(String statePath);
+
     static native boolean nativeClose(long handle);
+
+    static native String nativeReportJson(long handle, String sender, String body, String receivedAt);
+
+    static native boolean nativeReportSent(long handle, String sender, String body, String receivedAt, String channel);
+
+    static native void nativeConsent(long handle, boolean grant, String signature, String port);
+
+    static native void nativeSetStrict(long handle, boolean strict);
 
     static native String nativeClassify(long handle, String sender, String body);
 

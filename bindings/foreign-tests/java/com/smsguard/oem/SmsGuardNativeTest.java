@@ -47,6 +47,11 @@ public final class SmsGuardNativeTest {
         }
     }
 
+    /** A state file path in a fresh temp directory (the file does not exist yet). */
+    static String tempState() throws Exception {
+        return Files.createTempDirectory("smsguard-jni").resolve("state.json").toString();
+    }
+
     static <E extends Throwable> E expectThrows(Class<E> type, Body body) throws Exception {
         try {
             body.run();
@@ -210,6 +215,89 @@ public final class SmsGuardNativeTest {
             String[] v = SmsGuardNative.version();
             checkEq(2, v.length, "fields");
             check(!v[0].isEmpty() && Integer.parseInt(v[1]) >= 1, Arrays.toString(v));
+        });
+
+        // --- user state (temp state files; every message is invented) ---
+        String promoSender = "1069012345678";
+        String promo = "【潮汐优选】双十二会员日，全场满199减60，回T退订";
+        String bankSender = "95566";
+        String bank = "【北辰银行】您尾号8831的卡于12月01日支出238.50元，余额1024.00元。";
+
+        test("consent grant/revoke change classify and persist in the state file", () -> {
+            String path = tempState();
+            try (SmsGuardNative g = SmsGuardNative.openWithState(path)) {
+                checkEq("promotion", g.classify(promoSender, promo).action, "before");
+                g.consentRevoke("潮汐优选", null);
+                SmsGuardNative.Result r = g.classify(promoSender, promo);
+                checkEq("junk", r.action, "revoked action");
+                checkEq("revoked", r.consent, "revoked consent");
+                g.consentGrant("潮汐优选", null);
+                checkEq("granted", g.classify(promoSender, promo).consent, "granted");
+            }
+            try (SmsGuardNative g = SmsGuardNative.openWithState(path)) {
+                checkEq("granted", g.classify(promoSender, promo).consent, "after reopening");
+            }
+        });
+
+        test("revoked marketing: reportJson has a 10086999 draft `sender*text`; reportSent dedupes", () -> {
+            try (SmsGuardNative g = SmsGuardNative.openWithState(tempState())) {
+                g.consentRevoke("潮汐优选", null);
+                String json = g.reportJson(promoSender, promo, "2026-12-01T09:30:00+08:00");
+                check(json.contains("\"reportable\":true"), json);
+                check(json.contains("\"destination\":\"10086999\",\"body\":\"" + promoSender + "*" + promo + "\""), json);
+                check(json.contains("\"received_at\":\"2026-12-01T09:30:00+08:00\""), json);
+                check(g.reportSent(promoSender, promo, null, "china_mobile"), "first record");
+                check(!g.reportSent(promoSender, promo, null, "china_mobile"), "second record of the same channel");
+                String again = g.reportJson(promoSender, promo, null);
+                check(again.contains("\"reportable\":false") && again.contains("report_already_sent"), again);
+            }
+        });
+
+        test("a transaction is never reportable", () -> {
+            try (SmsGuardNative g = SmsGuardNative.openWithState(tempState())) {
+                checkEq("transaction", g.classify(bankSender, bank).action, "bank action");
+                String json = g.reportJson(bankSender, bank, null);
+                check(json.contains("\"reportable\":false") && json.contains("\"drafts\":[]"), json);
+                SmsGuardException e = expectThrows(SmsGuardException.class,
+                        () -> g.reportSent(bankSender, bank, null, "china_mobile"));
+                checkEq(SmsGuardException.Kind.INVALID_DATA, e.getKind(), "kind");
+            }
+        });
+
+        test("strict mode sends unconsented marketing to junk", () -> {
+            try (SmsGuardNative g = SmsGuardNative.openWithState(tempState())) {
+                g.setStrict(true);
+                checkEq("junk", g.classify(promoSender, promo).action, "strict");
+                g.setStrict(false);
+                checkEq("promotion", g.classify(promoSender, promo).action, "not strict");
+            }
+        });
+
+        test("a consent without signature or port is INVALID_DATA", () -> {
+            try (SmsGuardNative g = SmsGuardNative.openWithState(tempState())) {
+                SmsGuardException e = expectThrows(SmsGuardException.class, () -> g.consentGrant(null, ""));
+                checkEq(SmsGuardException.Kind.INVALID_DATA, e.getKind(), "kind");
+            }
+        });
+
+        test("a corrupt state file throws STATE_UNREADABLE and is left untouched", () -> {
+            String path = tempState();
+            String text = "{\"format\": \"smsguard-state\", \"version\": 1, \"gen";
+            Files.write(Paths.get(path), text.getBytes(StandardCharsets.UTF_8));
+            SmsGuardException e = expectThrows(SmsGuardException.class, () -> SmsGuardNative.openWithState(path));
+            checkEq(SmsGuardException.Kind.STATE_UNREADABLE, e.getKind(), "kind");
+            checkEq(text, new String(Files.readAllBytes(Paths.get(path)), StandardCharsets.UTF_8), "file");
+            e = expectThrows(SmsGuardException.class, () -> SmsGuardNative.openWithState(null));
+            checkEq(SmsGuardException.Kind.BAD_ARGUMENT, e.getKind(), "null path");
+        });
+
+        test("a broken rule pack is INVALID_DATA naming the pack and line", () -> {
+            String pack = "format = smsguard-rules/1\npack = test\nversion = 1\n\n[test.loan]\nany = 贷款\n"
+                    + "effect = explode everything\nreason = test_loan\nzh = 贷款\nen = Loan\n";
+            SmsGuardException e = expectThrows(SmsGuardException.class,
+                    () -> SmsGuardNative.open(new String[] {"broken.rules"}, new String[] {pack}));
+            checkEq(SmsGuardException.Kind.INVALID_DATA, e.getKind(), "kind");
+            check(e.getMessage().startsWith("broken.rules line 7"), e.getMessage());
         });
 
         // Benchmark: median µs per classify call through JNI.
