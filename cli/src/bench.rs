@@ -43,6 +43,8 @@ fn live_bytes() -> isize {
 pub struct BenchReport {
     pub messages_in_mix: usize,
     pub iterations: usize,
+    /// Parsing, validating, optimising and self-checking the model, when one is used.
+    pub model_load_ms: Option<f64>,
     pub engine_build_ms: f64,
     pub first_classify_ms: f64,
     pub heap_after_load_bytes: isize,
@@ -75,7 +77,17 @@ fn peak_rss() -> Option<u64> {
     Some(kb * 1024)
 }
 
-pub fn run(build: impl Fn() -> Engine, mix: &[SmsMessage], iterations: usize) -> BenchReport {
+pub fn run(
+    build: impl Fn() -> Engine,
+    load_model: Option<&dyn Fn()>,
+    mix: &[SmsMessage],
+    iterations: usize,
+) -> BenchReport {
+    let model_load_ms = load_model.map(|load| {
+        let t = Instant::now();
+        load();
+        ms(t.elapsed())
+    });
     let before = live_bytes();
     let t = Instant::now();
     let engine = build();
@@ -102,6 +114,7 @@ pub fn run(build: impl Fn() -> Engine, mix: &[SmsMessage], iterations: usize) ->
     BenchReport {
         messages_in_mix: mix.len(),
         iterations,
+        model_load_ms,
         engine_build_ms: ms(engine_build),
         first_classify_ms: ms(first),
         heap_after_load_bytes: heap_after_load,
@@ -117,6 +130,9 @@ pub fn run(build: impl Fn() -> Engine, mix: &[SmsMessage], iterations: usize) ->
 
 pub fn print(r: &BenchReport) {
     println!("mix: {} messages × {} iterations, one thread", r.messages_in_mix, r.iterations);
+    if let Some(t) = r.model_load_ms {
+        println!("model load:           {t:.2} ms (parse, validate, optimise, self-check)");
+    }
     println!("engine build:         {:.2} ms", r.engine_build_ms);
     println!("first classify:       {:.2} ms (lazy compile of embedded rules/model)", r.first_classify_ms);
     println!("heap after load:      {} bytes", r.heap_after_load_bytes);

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use smsguard_core::model::onnx::OnnxModel;
+use smsguard_core::model::onnx::{OnnxModel, EMBEDDED_MANIFEST, EMBEDDED_ONNX};
 use smsguard_core::signature::Institutions;
 use smsguard_core::{DataError, Engine, SmsMessage};
 
@@ -318,7 +318,13 @@ fn eval(engine: &Engine, args: EvalArgs) -> Result<(), CliError> {
 fn bench(opts: &GlobalOpts, args: BenchArgs) -> Result<(), CliError> {
     let mix: Vec<SmsMessage> =
         demo::inbox()?.into_iter().map(|m| SmsMessage::new(m.sender, m.body)).collect();
-    let report = bench::run(|| build_engine(opts).unwrap_or_default(), &mix, args.iterations.max(1));
+    // A fresh load of the model (the engine itself shares the one loaded per process).
+    let load_embedded = || {
+        let _ = std::hint::black_box(OnnxModel::from_bytes(EMBEDDED_ONNX, EMBEDDED_MANIFEST));
+    };
+    let load_model: Option<&dyn Fn()> = opts.embedded_model.then_some(&load_embedded);
+    let report =
+        bench::run(|| build_engine(opts).unwrap_or_default(), load_model, &mix, args.iterations.max(1));
     if args.json {
         let text = serde_json::to_string(&report)
             .map_err(|e| CliError::Data(format!("cannot encode bench report: {e}")))?;

@@ -3,12 +3,10 @@
 //! messages, written by `models/train.sh`).
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use serde::Deserialize;
 use smsguard_core::featurise::featurise_message;
 use smsguard_core::model::OnnxModel;
-use smsguard_core::normalise::normalise;
 use smsguard_core::SmsMessage;
 
 const GOLDENS: &str = include_str!("../../models/goldens.jsonl");
@@ -58,27 +56,10 @@ fn tract_matches_onnxruntime_on_goldens() {
 
 #[test]
 fn goldens_features_are_this_builds_features() {
-    // The model was trained on features of the entity-masking normaliser. While this branch still
-    // has the placeholder normaliser (no masks), its ids cannot match: say so instead of failing.
-    if !normalise("验证码 483920").masked.contains('<') {
-        eprintln!("skipped: the normaliser here masks no entities (placeholder)");
-        return;
-    }
+    // Training and the device must featurise identically: the goldens carry the ids the model was
+    // trained with.
     for (k, g) in goldens().iter().enumerate() {
         let ids = featurise_message(&SmsMessage::new(g.sender.clone(), g.body.clone()));
         assert_eq!(ids, g.ids, "golden {k}: features changed since training — run models/train.sh");
     }
-}
-
-#[test]
-fn load_time() {
-    // Budget 20 ms in release; debug builds of the test are slower, so only a loose bound here.
-    // `cargo test --release -- --nocapture load_time` prints the real figure.
-    let bytes = include_bytes!("../../models/smsguard.onnx");
-    let manifest = include_str!("../../models/manifest.json");
-    let t = Instant::now();
-    let _m = OnnxModel::from_bytes(bytes, manifest).expect("loads");
-    let ms = t.elapsed().as_secs_f64() * 1e3;
-    eprintln!("model load + optimise + self-check: {ms:.2} ms");
-    assert!(ms < 500.0);
 }

@@ -15,6 +15,10 @@ use crate::verdict::{Action, Category};
 
 const ORIGIN: &str = "model";
 
+/// The model shipped inside the library and its manifest.
+pub const EMBEDDED_ONNX: &[u8] = include_bytes!("../../../models/smsguard.onnx");
+pub const EMBEDDED_MANIFEST: &str = include_str!("../../../models/manifest.json");
+
 /// A loaded, validated ONNX model. Cheap to share: `predict` takes `&self` and runs a fresh
 /// state of the one optimised plan per call.
 pub struct OnnxModel {
@@ -58,11 +62,7 @@ impl OnnxModel {
     pub fn embedded() -> Result<Arc<OnnxModel>, DataError> {
         static EMBEDDED: once_cell::sync::Lazy<Result<Arc<OnnxModel>, DataError>> =
             once_cell::sync::Lazy::new(|| {
-                OnnxModel::from_bytes(
-                    include_bytes!("../../../models/smsguard.onnx"),
-                    include_str!("../../../models/manifest.json"),
-                )
-                .map(Arc::new)
+                OnnxModel::from_bytes(EMBEDDED_ONNX, EMBEDDED_MANIFEST).map(Arc::new)
             });
         EMBEDDED.clone()
     }
