@@ -5,11 +5,11 @@
 # Then run `cargo test -p smsguard-core` (the goldens test checks tract against onnxruntime).
 #
 # Env: PYTHON (default models/.venv, made by setup.sh), SMSGUARD_DATA (the corpora, default
-# /work/shared/data), SMSGUARD_WORK (prepared splits, default models/work). Extra args go to train.py.
+# ../shared/data beside the checkout), SMSGUARD_WORK (prepared splits, default models/work). Extra args go to train.py.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 py="${PYTHON:-$here/.venv/bin/python}"
-data="${SMSGUARD_DATA:-/work/shared/data}"
+data="${SMSGUARD_DATA:-$here/../../shared/data}"
 work="${SMSGUARD_WORK:-$here/work}"
 cd "$here"
 if [ ! -f "$work/train.jsonl" ]; then
