@@ -13,6 +13,29 @@
 //! the `test-panic` feature adds exports that panic on purpose so every language's tests prove it.
 //! That requires `panic = "unwind"`, which the workspace release profile sets.
 
+/// Generates a fieldless uniffi enum and its conversion from core's enum of the same variants.
+macro_rules! mirror_enum {
+    ($(#[$m:meta])* $name:ident from $core:path { $($v:ident),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+        pub enum $name { $($v),+ }
+
+        impl From<$core> for $name {
+            fn from(x: $core) -> Self {
+                use $core as C;
+                match x { $(C::$v => $name::$v),+ }
+            }
+        }
+
+        impl From<$name> for $core {
+            fn from(x: $name) -> Self {
+                use $core as C;
+                match x { $($name::$v => C::$v),+ }
+            }
+        }
+    };
+}
+
 pub mod api;
 pub mod error;
 pub mod jni;

@@ -16,28 +16,6 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-macro_rules! mirror_enum {
-    ($(#[$m:meta])* $name:ident from $core:path { $($v:ident),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-        pub enum $name { $($v),+ }
-
-        impl From<$core> for $name {
-            fn from(x: $core) -> Self {
-                use $core as C;
-                match x { $(C::$v => $name::$v),+ }
-            }
-        }
-
-        impl From<$name> for $core {
-            fn from(x: $name) -> Self {
-                use $core as C;
-                match x { $($name::$v => C::$v),+ }
-            }
-        }
-    };
-}
-
 mirror_enum!(
     /// A recorded consent decision (no entry means unknown).
     ConsentState from cc::ConsentState { Granted, Revoked }

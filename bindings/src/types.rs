@@ -6,29 +6,6 @@ use smsguard_core::normalise as cn;
 use smsguard_core::rules as cr;
 use smsguard_core::signature as cs;
 
-/// Generates a fieldless uniffi enum and its conversion from core's enum of the same variants.
-macro_rules! mirror_enum {
-    ($(#[$m:meta])* $name:ident from $core:path { $($v:ident),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-        pub enum $name { $($v),+ }
-
-        impl From<$core> for $name {
-            fn from(x: $core) -> Self {
-                use $core as C;
-                match x { $(C::$v => $name::$v),+ }
-            }
-        }
-
-        impl From<$name> for $core {
-            fn from(x: $name) -> Self {
-                use $core as C;
-                match x { $($name::$v => C::$v),+ }
-            }
-        }
-    };
-}
-
 mirror_enum!(
     /// The folder a phone shows. `None` only for an empty body.
     Action from core::Action { None, Allow, Transaction, Promotion, Junk }
