@@ -22,15 +22,19 @@ fn writer_binary() -> PathBuf {
     let profile_dir = exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
     let bin =
         profile_dir.join("examples").join(format!("state_crash_writer{}", std::env::consts::EXE_SUFFIX));
-    // Make sure the example is built and current (a no-op when `cargo test` already built it).
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.args(["build", "--quiet", "--example", "state_crash_writer", "-p", "smsguard-core"]);
-    if profile_dir.file_name().is_some_and(|n| n == "release") {
-        cmd.arg("--release");
+    // `cargo test` (without a target filter) builds the examples with the same features as the
+    // tests. Only when it did not (e.g. `--test state_crash`) build it here: a `cargo build -p`
+    // resolves features differently and would rebuild the whole dependency tree.
+    if !bin.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.args(["build", "--quiet", "--example", "state_crash_writer", "-p", "smsguard-core"]);
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            cmd.arg("--release");
+        }
+        let status = cmd.status();
+        assert!(status.is_ok_and(|s| s.success()), "building the writer failed");
     }
-    let status = cmd.status();
-    assert!(status.is_ok_and(|s| s.success()), "building the writer failed");
     assert!(bin.exists(), "writer binary missing at {}", bin.display());
     bin
 }
