@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import onnx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -103,3 +104,72 @@ def test_set_targets_leave_the_split_inside_the_set_free():
     _, pa, _ = train.forward(p, x)
     assert (pa[:50, 2] + pa[:50, 3]).min() > 0.9
     assert pa[50:, 3].min() > 0.9
+
+
+ALLOWED_OPS = {"Gather", "Cast", "Mul", "Add", "Div", "ReduceMean", "ReduceSum", "MatMul", "Softmax",
+               "Reshape", "Unsqueeze"}
+
+
+def _toy_model(rng, vocab=300, d=4, cats=5):
+    q = rng.integers(-127, 128, size=(vocab, d)).astype(np.int8)
+    p = {"Wa": rng.normal(size=(d, 4)).astype(np.float32), "ba": rng.normal(size=4).astype(np.float32),
+         "Wc": rng.normal(size=(d, cats)).astype(np.float32), "bc": rng.normal(size=cats).astype(np.float32)}
+    return q, p
+
+
+def test_graph_uses_only_ops_tract_serialises_to_nnef():
+    # tract's NNEF serialiser has no DequantizeLinear: the int8 rows must be Cast then Mul'd.
+    q, p = _toy_model(np.random.default_rng(5))
+    model = export.build_graph(q, 0.01, p["Wa"], p["ba"], p["Wc"], p["bc"])
+    ops = [n.op_type for n in model.graph.node]
+    assert "DequantizeLinear" not in ops
+    assert set(ops) <= ALLOWED_OPS, set(ops) - ALLOWED_OPS
+    assert ops.index("Gather") < ops.index("Cast") < ops.index("Mul")  # dequantize after the gather
+    assert model.opset_import[0].version == 17 and all(o.domain in ("", "ai.onnx") for o in model.opset_import)
+    inp = model.graph.input[0].type.tensor_type
+    assert inp.elem_type == onnx.TensorProto.INT64
+    assert [dim.dim_param for dim in inp.shape.dim] == ["n"]
+    w = export.graph_weights(model)
+    assert w["table"].dtype == np.int8 and w["scale"].dtype == np.float32 and w["scale"].shape == ()
+
+
+def test_regraph_keeps_weights_outputs_and_refreshes_manifest(tmp_path):
+    import json
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(6)
+    q, p = _toy_model(rng)
+    # An old-style graph (DequantizeLinear), built by hand as the previous exporter did.
+    inits = [numpy_helper.from_array(q, "table"), numpy_helper.from_array(np.array(0.02, np.float32), "scale"),
+             numpy_helper.from_array(np.array(0, np.int8), "zero_point")] + \
+        [numpy_helper.from_array(p[k], k.lower()) for k in ("Wa", "ba", "Wc", "bc")]
+    nodes = [helper.make_node("Gather", ["table", "ids"], ["rq"], axis=0),
+             helper.make_node("DequantizeLinear", ["rq", "scale", "zero_point"], ["r"]),
+             helper.make_node("ReduceMean", ["r"], ["bag"], axes=[0], keepdims=1),
+             helper.make_node("MatMul", ["bag", "wa"], ["a0"]), helper.make_node("Add", ["a0", "ba"], ["a1"]),
+             helper.make_node("Softmax", ["a1"], ["actions"], axis=-1),
+             helper.make_node("MatMul", ["bag", "wc"], ["c0"]), helper.make_node("Add", ["c0", "bc"], ["c1"]),
+             helper.make_node("Softmax", ["c1"], ["categories"], axis=-1)]
+    g = helper.make_graph(nodes, "old", [helper.make_tensor_value_info("ids", TensorProto.INT64, ["n"])],
+                          [helper.make_tensor_value_info("actions", TensorProto.FLOAT, [1, 4]),
+                           helper.make_tensor_value_info("categories", TensorProto.FLOAT, [1, 5])],
+                          initializer=inits)
+    old = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    old.ir_version = 8
+    onnx_path = tmp_path / "m.onnx"
+    old_bytes = export.save(old, onnx_path)
+    cats = ["a", "b", "c", "d", "e"]
+    (tmp_path / "manifest.json").write_text(json.dumps({"model_sha256": "x", "categories": cats, "keep": 1}))
+    cases = [{"name": "k", "ids": [1, 2, 3]}, {"name": "j", "ids": [299]}]
+    export.write_goldens(tmp_path / "g.jsonl", old_bytes, cases, cats)
+    before = [json.loads(x) for x in (tmp_path / "g.jsonl").read_text().splitlines()]
+
+    data = export.regraph(onnx_path, tmp_path / "manifest.json", tmp_path / "g.jsonl")
+    man = json.loads((tmp_path / "manifest.json").read_text())
+    assert man["model_sha256"] == export.sha256_hex(data) and man["keep"] == 1
+    assert "DequantizeLinear" not in [n.op_type for n in onnx.load_from_string(data).graph.node]
+    after = [json.loads(x) for x in (tmp_path / "g.jsonl").read_text().splitlines()]
+    assert [c["ids"] for c in after] == [c["ids"] for c in before]
+    for b, a in zip(before, after):
+        for k in b["actions"]:
+            assert abs(b["actions"][k] - a["actions"][k]) < 1e-6
