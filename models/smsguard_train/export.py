@@ -6,6 +6,7 @@ Graph (opset 17, no contrib ops; what tract runs fast, see TOOLCHAIN-NOTES):
       -> Gather(table int8 [V, D])            only the message's rows ...
       -> Cast(float32) -> Mul(scale)          ... are dequantized, after the gather
       -> ReduceMean(axis 0, keepdims)         embedding bag: mean of the rows  [1, D]
+         (or, with idf weights: Gather(idf [V]) → w [n]; bag = ReduceSum(rows * w) / ReduceSum(w))
 
 Dequantization is Cast + Mul by a scalar float32 scale (symmetric int8, zero point 0), which is
 exactly DequantizeLinear's math; DequantizeLinear itself is not used because tract's NNEF
@@ -44,7 +45,9 @@ def quantize_table(table: np.ndarray, clip_quantile: float = 1.0) -> tuple[np.nd
 
 def build_graph(q_table: np.ndarray, scale: float, wa: np.ndarray, ba: np.ndarray,
                 wc: np.ndarray | None = None, bc: np.ndarray | None = None,
-                name: str = "smsguard") -> onnx.ModelProto:
+                name: str = "smsguard", idf: np.ndarray | None = None) -> onnx.ModelProto:
+    """idf: optional float32 [V] weights; the bag is then sum(idf[id] * row) / sum(idf[id])
+    (a second Gather, then Mul/ReduceSum/Div) instead of the plain mean."""
     vocab, dim = q_table.shape
     assert q_table.dtype == np.int8 and wa.shape == (dim, 4) and ba.shape == (4,)
     inits = [
@@ -57,7 +60,23 @@ def build_graph(q_table: np.ndarray, scale: float, wa: np.ndarray, ba: np.ndarra
         helper.make_node("Gather", ["table", "ids"], ["rows_q"], axis=0),
         helper.make_node("Cast", ["rows_q"], ["rows_f"], to=TensorProto.FLOAT),
         helper.make_node("Mul", ["rows_f", "scale"], ["rows"]),
-        helper.make_node("ReduceMean", ["rows"], ["bag"], axes=[0], keepdims=1),
+    ]
+    if idf is None:
+        nodes.append(helper.make_node("ReduceMean", ["rows"], ["bag"], axes=[0], keepdims=1))
+    else:
+        assert idf.shape == (vocab,) and np.all(idf > 0), "idf weights must be positive (no 0/0 bag)"
+        inits += [numpy_helper.from_array(idf.astype(np.float32), "idf"),
+                  numpy_helper.from_array(np.array([0], dtype=np.int64), "axis0"),
+                  numpy_helper.from_array(np.array([1], dtype=np.int64), "axis1")]
+        nodes += [
+            helper.make_node("Gather", ["idf", "ids"], ["w"], axis=0),           # [n]
+            helper.make_node("Unsqueeze", ["w", "axis1"], ["w_col"]),            # [n, 1]
+            helper.make_node("Mul", ["rows", "w_col"], ["rows_w"]),              # [n, D]
+            helper.make_node("ReduceSum", ["rows_w", "axis0"], ["num"], keepdims=1),  # [1, D]
+            helper.make_node("ReduceSum", ["w", "axis0"], ["den"], keepdims=1),       # [1]
+            helper.make_node("Div", ["num", "den"], ["bag"]),                     # [1, D]
+        ]
+    nodes += [
         helper.make_node("MatMul", ["bag", "wa"], ["la0"]),
         helper.make_node("Add", ["la0", "ba"], ["la"]),
         helper.make_node("Softmax", ["la"], ["actions"], axis=-1),
@@ -96,7 +115,7 @@ def regraph(onnx_path: Path, manifest_path: Path, goldens_path: Path) -> bytes:
     old = onnx.load_from_string(onnx_path.read_bytes())
     w = graph_weights(old)
     model = build_graph(w["table"], float(w["scale"]), w["wa"], w["ba"], w.get("wc"), w.get("bc"),
-                        name=old.graph.name)
+                        name=old.graph.name, idf=w.get("idf"))
     old_runner = OrtRunner(old.SerializeToString())
     data = save(model, onnx_path)
     new_runner = OrtRunner(data)

@@ -27,6 +27,8 @@ from . import export, features
 
 ACTIONS = export.ACTIONS
 BENIGN = ("allow", "transaction")
+# Families whose texts are English (UCI, mendeley smishing): the product filters Chinese SMS.
+EN_FAMILIES = ("uci",)
 SPAM = ("promotion", "junk")
 # Categories that fit each action (verdict.rs `Category::fits`); anything else is not trained on.
 FITS = {
@@ -59,15 +61,51 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def to_csr(ids: list[np.ndarray], vocab: int) -> sp.csr_matrix:
-    """Row i holds 1/len for each id of message i (repeats add up): X @ E is the mean bag."""
+def to_csr(ids: list[np.ndarray], vocab: int, idf: np.ndarray | None = None) -> sp.csr_matrix:
+    """Row i holds 1/len for each id of message i (repeats add up): X @ E is the mean bag.
+    With idf, each occurrence weighs idf[id] / sum of idf over the message's ids: the weighted
+    mean the exported graph computes with its idf Gather."""
     lens = np.array([len(x) for x in ids], dtype=np.int64)
     indptr = np.concatenate([[0], np.cumsum(lens)])
     cols = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
-    data = np.repeat(1.0 / np.maximum(lens, 1), lens).astype(np.float32)
+    if idf is None:
+        data = np.repeat(1.0 / np.maximum(lens, 1), lens).astype(np.float32)
+    else:
+        w = idf[cols].astype(np.float64)
+        sums = np.add.reduceat(w, indptr[:-1]) if len(w) else np.zeros(len(ids))
+        sums = np.where(lens > 0, sums, 1.0)
+        data = (w / np.repeat(sums, lens)).astype(np.float32)
     x = sp.csr_matrix((data, cols, indptr), shape=(len(ids), vocab))
     x.sum_duplicates()
     return x
+
+
+def compute_idf(ids: list[np.ndarray], vocab: int) -> np.ndarray:
+    """Smoothed idf over the training messages, log((1 + N) / (1 + df)) + 1 (always ≥ 1, so the
+    graph's weighted mean never divides by zero). Common ids (structural flags, frequent
+    characters) weigh less; ids never seen weigh the most, but their table rows are zero."""
+    df = np.zeros(vocab, dtype=np.float64)
+    for x in ids:
+        df[np.unique(x)] += 1
+    return (np.log((1 + len(ids)) / (1 + df)) + 1).astype(np.float32)
+
+
+def spam_shift(pa: np.ndarray, b: float) -> np.ndarray:
+    """Probabilities after adding b to the promotion and junk logits (what adding b to those
+    entries of the action bias does)."""
+    z = np.log(np.maximum(pa, 1e-30))
+    z[:, ACTIONS.index("promotion")] += b
+    z[:, ACTIONS.index("junk")] += b
+    return softmax(z)
+
+
+def match_spam_shift(pa: np.ndarray, recs: list[dict], target: float) -> float:
+    """Largest shift b in [-3, 3] (step 0.05) keeping benign → promotion/junk ≤ target here."""
+    best = -3.0
+    for b in np.arange(-3.0, 3.0001, 0.05):
+        if evaluate(spam_shift(pa, float(b)), recs, 0.0).get("benign_to_spam", 0.0) <= target + 1e-12:
+            best = float(b)
+    return round(best, 2)
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -253,6 +291,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dropout", type=float, default=0.0)
     ap.add_argument("--benign-weight", type=float, default=2.0)
     ap.add_argument("--junk-budget", type=float, default=0.003, help="benign→junk allowed on valid")
+    ap.add_argument("--idf", action="store_true", help="idf-weighted bag (an idf Gather in the graph)")
+    ap.add_argument("--exclude-family", nargs="*", default=[],
+                    help="training families to leave out (e.g. uci: the English corpora)")
+    ap.add_argument("--target-benign-to-spam", type=float, default=None,
+                    help="shift the promotion/junk bias so that benign → promotion/junk on the Chinese "
+                         "part of valid is at most this (default: no shift)")
     ap.add_argument("--seed", type=int, default=20261128)
     ap.add_argument("--version", default="1")
     args = ap.parse_args(argv)
@@ -275,10 +319,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     recs, ids = data["train"]
+    if args.exclude_family:
+        keep = [k for k, r in enumerate(recs) if r.get("family") not in args.exclude_family]
+        log(f"leaving out families {args.exclude_family}: {len(recs) - len(keep)} training messages")
+        recs, ids = [recs[k] for k in keep], [ids[k] for k in keep]
+    idf = compute_idf(ids, vocab) if args.idf else None
     cat_counts = Counter(r["category"] for r in recs if r.get("category") in FITS.get(r["action"], ()))
     categories = sorted(c for c, n in cat_counts.items() if n >= 20)
     log(f"categories: {categories}")
-    x = to_csr(ids, vocab)
+    x = to_csr(ids, vocab, idf)
     ya = action_targets(recs)
     yc = np.array([categories.index(r["category"]) if r.get("category") in categories
                    and r["category"] in FITS[r["action"]] else -1 for r in recs])
@@ -306,20 +355,29 @@ def main(argv: list[str] | None = None) -> int:
     train_epochs(p, x, ya, yc, w, epochs=args.head_epochs, lr=args.lr / 4, batch=args.batch,
                  seed=args.seed + 1, cat_weight=args.cat_weight, l2=0.0, frozen_table=deq, log=log)
 
-    xv = to_csr(data["valid"][1], vocab)
+    xv = to_csr(data["valid"][1], vocab, idf)
     _, pav, _ = forward(p, xv, deq)
+    shift = 0.0
+    if args.target_benign_to_spam is not None:
+        # Chinese valid only: the product's language, and the English corpora's ham is easy.
+        zh = [k for k, r in enumerate(data["valid"][0]) if r.get("family") not in EN_FAMILIES]
+        shift = match_spam_shift(pav[zh], [data["valid"][0][k] for k in zh], args.target_benign_to_spam)
+        for a in ("promotion", "junk"):
+            p["ba"][ACTIONS.index(a)] += shift
+        _, pav, _ = forward(p, xv, deq)
+        log(f"promotion/junk bias shift from valid (zh): {shift:+.2f}")
     junk_t = calibrate_junk(pav, data["valid"][0], args.junk_budget)
     log(f"junk threshold from valid: {junk_t}")
 
     metrics = {}
     for split, (r, i) in data.items():
-        _, pa_s, _ = forward(p, to_csr(i, vocab), deq)
+        _, pa_s, _ = forward(p, to_csr(i, vocab, idf), deq)
         metrics[split] = {"argmax": evaluate(pa_s, r, 0.0), "calibrated": evaluate(pa_s, r, junk_t)}
         m = metrics[split]["calibrated"]
         log(f"{split}: n={m['n']} acc={m['accuracy']:.4f} benign→junk={m.get('benign_to_junk')} "
             f"benign→spam={m.get('benign_to_spam')} spam caught={m.get('spam_caught')}")
 
-    model = export.build_graph(q, scale, p["Wa"], p["ba"], p["Wc"], p["bc"])
+    model = export.build_graph(q, scale, p["Wa"], p["ba"], p["Wc"], p["bc"], idf=idf)
     onnx_path = args.out / "smsguard.onnx"
     model_bytes = export.save(model, onnx_path)
     log(f"wrote {onnx_path} ({len(model_bytes)} bytes)")
@@ -328,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     runner = export.OrtRunner(model_bytes)
     vr, vi = data["valid"]
     sample = np.random.default_rng(1).choice(len(vi), size=min(500, len(vi)), replace=False)
-    _, pa_np, pc_np = forward(p, to_csr([vi[k] for k in sample], vocab), deq)
+    _, pa_np, pc_np = forward(p, to_csr([vi[k] for k in sample], vocab, idf), deq)
     diff = 0.0
     for row, k in enumerate(sample):
         outs = runner.run(vi[k])
@@ -340,7 +398,9 @@ def main(argv: list[str] | None = None) -> int:
     extra = {
         "dim": d, "epochs": args.epochs, "head_epochs": args.head_epochs, "lr": args.lr,
         "batch": args.batch, "l2": args.l2, "balance": args.balance, "benign_weight": args.benign_weight,
-        "seed": args.seed, "dropout": args.dropout,
+        "seed": args.seed, "dropout": args.dropout, "idf": bool(args.idf),
+        "exclude_family": list(args.exclude_family), "target_benign_to_spam": args.target_benign_to_spam,
+        "spam_bias_shift": shift,
         "scale": scale, "train_n": int(x.shape[0]),
         "train_by_source_action": {f"{s}/{a}": n for (s, a), n in
                                    sorted(Counter((r.get("source", "?"), r["action"]) for r in recs).items())},

@@ -173,3 +173,42 @@ def test_regraph_keeps_weights_outputs_and_refreshes_manifest(tmp_path):
     for b, a in zip(before, after):
         for k in b["actions"]:
             assert abs(b["actions"][k] - a["actions"][k]) < 1e-6
+
+
+def test_idf_bag_is_the_weighted_mean_and_the_graph_agrees():
+    rng = np.random.default_rng(7)
+    vocab, d = 120, 3
+    ids = [np.array([4, 4, 9, 100]), np.array([7])]
+    idf = train.compute_idf([np.array([4, 9]), np.array([4]), np.array([50])], vocab)
+    assert idf[4] < idf[9] < idf[0]  # seen in 2, in 1, in none of 3 messages
+    assert idf.min() >= 1.0
+    e = rng.normal(size=(vocab, d)).astype(np.float32)
+    got = train.to_csr(ids, vocab, idf) @ e
+    for row, i in zip(got, ids):
+        w = idf[i]
+        np.testing.assert_allclose(row, (w[:, None] * e[i]).sum(0) / w.sum(), rtol=1e-5)
+    q, p = _toy_model(rng, vocab=vocab, d=d)
+    model = export.build_graph(q, 0.02, p["Wa"], p["ba"], p["Wc"], p["bc"], idf=idf)
+    ops = [n.op_type for n in model.graph.node]
+    assert "DequantizeLinear" not in ops and set(ops) <= ALLOWED_OPS
+    runner = export.OrtRunner(model.SerializeToString())
+    deq = q.astype(np.float32) * np.float32(0.02)
+    for i in ids + [rng.integers(0, vocab, size=200)]:
+        _, pa, pc = train.forward(p, train.to_csr([i], vocab, idf), deq)
+        a, c = runner.run(i)
+        np.testing.assert_allclose(a, pa[0], atol=1e-5)
+        np.testing.assert_allclose(c, pc[0], atol=1e-5)
+
+
+def test_spam_shift_moves_benign_out_of_spam_monotonically():
+    recs = [{"action": "transaction"}] * 3 + [{"action": "promotion"}] * 2
+    pa = np.array([[0.1, 0.5, 0.4, 0.0], [0.1, 0.3, 0.6, 0.0], [0.1, 0.2, 0.7, 0.0],
+                   [0.1, 0.2, 0.7, 0.0], [0.0, 0.1, 0.9, 0.0]]) + 1e-6
+    assert train.evaluate(pa, recs, 0.0)["benign_to_spam"] == 2 / 3
+    b = train.match_spam_shift(pa, recs, 1 / 3)
+    assert b < 0
+    m = train.evaluate(train.spam_shift(pa, b), recs, 0.0)
+    assert m["benign_to_spam"] <= 1 / 3 and m["spam_caught"] == 1.0
+    # The next grid step would break the target: b is the largest that meets it.
+    assert train.evaluate(train.spam_shift(pa, b + 0.05), recs, 0.0)["benign_to_spam"] > 1 / 3
+    np.testing.assert_allclose(train.spam_shift(pa, 0.0), pa / pa.sum(1, keepdims=True), rtol=1e-6)
