@@ -2,8 +2,12 @@
 //!
 //! Input formats, by content: a TSV with a header naming `category`/`action`, `sender` and
 //! `text`/`body` columns (the notify-samples layout: `category subcategory sender text source`), or
-//! JSONL `{"body"|"text", "sender"?, "action", "category"?}`. Label `fraud`/`spam` means junk,
-//! `ham`/`personal` allow. Unreadable rows are counted and skipped, never fatal.
+//! JSONL `{"body"|"text", "sender"?, "action", "category"?, "predicted"?}`. Label `fraud`/`spam`
+//! means junk, `ham`/`personal` allow. Unreadable rows are counted and skipped, never fatal.
+//!
+//! With `--predicted`, the rows' own `predicted` action (written by another classifier, e.g. the
+//! TF-IDF baseline in models/) is scored instead of the engine's, so both are measured by this
+//! same code.
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -17,6 +21,8 @@ pub struct Labelled {
     pub message: SmsMessage,
     pub action: Action,
     pub category: Option<Category>,
+    /// Another classifier's answer carried by the row (`predicted`, `predicted_category`).
+    pub predicted: Option<(Action, Category)>,
 }
 
 /// Map a label as corpora write it onto an action.
@@ -82,7 +88,15 @@ fn parse_json_row(line: &str) -> Result<Labelled, String> {
     let action = parse_action(label).ok_or("unknown action label")?;
     let category = field("category").and_then(|c| parse_category(action, c));
     let sender = field("sender").unwrap_or_default();
-    Ok(Labelled { message: SmsMessage::new(sender, body), action, category })
+    let predicted = match field("predicted") {
+        None => None,
+        Some(p) => {
+            let a = parse_action(p).ok_or("unknown predicted action")?;
+            let c = field("predicted_category").and_then(|c| parse_category(a, c));
+            Some((a, c.unwrap_or(Category::None)))
+        }
+    };
+    Ok(Labelled { message: SmsMessage::new(sender, body), action, category, predicted })
 }
 
 fn parse_tsv_row(header: &[String], cols: &[&str]) -> Result<Labelled, String> {
@@ -97,7 +111,7 @@ fn parse_tsv_row(header: &[String], cols: &[&str]) -> Result<Labelled, String> {
     let category =
         if header.iter().any(|h| h == "action") { col(&["category"]) } else { col(&["subcategory"]) }
             .and_then(|c| parse_category(action, c));
-    Ok(Labelled { message: SmsMessage::new(sender, body), action, category })
+    Ok(Labelled { message: SmsMessage::new(sender, body), action, category, predicted: None })
 }
 
 const ACTIONS: [Action; 5] =
@@ -126,6 +140,9 @@ pub struct Report {
     pub ham: u64,
     pub ham_to_junk: u64,
     pub ham_to_junk_rate: Option<f64>,
+    /// Transaction/personal that left the inbox (junk or promotion): not hidden, but misfiled.
+    pub ham_to_spam: u64,
+    pub ham_to_spam_rate: Option<f64>,
     pub spam: u64,
     pub spam_caught: u64,
     pub spam_caught_rate: Option<f64>,
@@ -143,18 +160,36 @@ fn idx(a: Action) -> usize {
     ACTIONS.iter().position(|x| *x == a).unwrap_or(4)
 }
 
+/// Score the engine on every row.
 pub fn evaluate(engine: &Engine, data: &Dataset) -> Report {
+    score(data, |row| {
+        let v = engine.classify(&row.message);
+        Some((v.action, v.category))
+    })
+}
+
+/// Score the predictions the rows carry; rows without one count as skipped.
+pub fn evaluate_predicted(data: &Dataset) -> Report {
+    score(data, |row| row.predicted)
+}
+
+fn score(data: &Dataset, mut classify: impl FnMut(&Labelled) -> Option<(Action, Category)>) -> Report {
     let mut confusion = vec![vec![0u64; 5]; 5];
     let mut r = Report { skipped: data.skipped.len() as u64, ..Report::default() };
     let (mut cat_total, mut cat_right) = (0u64, 0u64);
     for row in &data.rows {
-        let v = engine.classify(&row.message);
+        let Some((action, category)) = classify(row) else {
+            r.skipped += 1;
+            continue;
+        };
+        let v = Prediction { action, category };
         r.messages += 1;
         confusion[idx(row.action)][idx(v.action)] += 1;
         let is_ham = matches!(row.action, Action::Allow | Action::Transaction);
         if is_ham {
             r.ham += 1;
             r.ham_to_junk += u64::from(v.action == Action::Junk);
+            r.ham_to_spam += u64::from(matches!(v.action, Action::Junk | Action::Promotion));
         } else {
             r.spam += 1;
             r.spam_caught += u64::from(matches!(v.action, Action::Junk | Action::Promotion));
@@ -182,10 +217,16 @@ pub fn evaluate(engine: &Engine, data: &Dataset) -> Report {
     }
     r.category_accuracy = ratio(cat_right, cat_total);
     r.ham_to_junk_rate = ratio(r.ham_to_junk, r.ham);
+    r.ham_to_spam_rate = ratio(r.ham_to_spam, r.ham);
     r.spam_caught_rate = ratio(r.spam_caught, r.spam);
     r.junk_to_junk_rate = ratio(r.junk_to_junk, r.junk);
     r.confusion = confusion;
     r
+}
+
+struct Prediction {
+    action: Action,
+    category: Category,
 }
 
 fn pct(x: Option<f64>) -> String {
@@ -233,6 +274,12 @@ pub fn print(r: &Report) {
         r.ham_to_junk,
         r.ham,
         pct(r.ham_to_junk_rate)
+    );
+    println!(
+        "transaction/personal out of inbox: {} of {} = {}",
+        r.ham_to_spam,
+        r.ham,
+        pct(r.ham_to_spam_rate)
     );
     println!(
         "spam caught (junk or promotion):   {} of {} = {}",

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use smsguard_core::model::onnx::{OnnxModel, EMBEDDED_MANIFEST, EMBEDDED_ONNX};
+use smsguard_core::model::nnef::{NnefModel, EMBEDDED_MANIFEST, EMBEDDED_NNEF};
 use smsguard_core::signature::Institutions;
 use smsguard_core::{DataError, Engine, SmsMessage};
 
@@ -45,10 +45,11 @@ struct GlobalOpts {
     /// Use this institutions table (institutions.tsv format) instead of the embedded one.
     #[arg(long, value_name = "FILE", global = true)]
     institutions: Option<PathBuf>,
-    /// Also score with the model shipped in the library (tract, int8 ONNX).
+    /// Also score with the model shipped in the library (tract, int8 NNEF archive).
     #[arg(long, global = true, conflicts_with = "model")]
     embedded_model: bool,
-    /// Score with this ONNX model instead (needs --manifest; refused if the manifest does not match).
+    /// Score with this model archive instead (`*.nnef.tar` from smsguard-model-convert; needs
+    /// --manifest; refused if the manifest does not match).
     #[arg(long, value_name = "FILE", global = true, requires = "manifest")]
     model: Option<PathBuf>,
     /// The manifest (sha256, featuriser version, labels, thresholds) of --model.
@@ -99,6 +100,10 @@ struct EvalArgs {
     /// Print the metrics as one JSON object.
     #[arg(long)]
     json: bool,
+    /// Score each row's own `predicted` action (another classifier's output, e.g. the baseline's
+    /// from models/) instead of running the engine: the same metrics, side by side.
+    #[arg(long)]
+    predicted: bool,
 }
 
 #[derive(Debug, Args)]
@@ -250,7 +255,7 @@ fn build_engine(opts: &GlobalOpts) -> Result<Engine, CliError> {
     if let (Some(model), Some(manifest)) = (&opts.model, &opts.manifest) {
         let bytes = std::fs::read(model).map_err(|e| CliError::io(model.display().to_string(), e))?;
         let manifest = read_text(manifest)?;
-        engine = engine.with_model(std::sync::Arc::new(OnnxModel::from_bytes(&bytes, &manifest)?));
+        engine = engine.with_model(std::sync::Arc::new(NnefModel::from_bytes(&bytes, &manifest)?));
     }
     if opts.state.is_some() {
         engine = engine.with_user_state(&state::load(opts.state.as_deref())?)?;
@@ -305,7 +310,10 @@ fn eval(engine: &Engine, args: EvalArgs) -> Result<(), CliError> {
     if data.rows.is_empty() {
         return Err(CliError::Data(format!("{what}: no labelled messages found")));
     }
-    let report = eval::evaluate(engine, &data);
+    let report = if args.predicted { eval::evaluate_predicted(&data) } else { eval::evaluate(engine, &data) };
+    if report.messages == 0 {
+        return Err(CliError::Data(format!("{what}: no row carries a `predicted` action")));
+    }
     if args.json {
         let text = serde_json::to_string(&report)
             .map_err(|e| CliError::Data(format!("cannot encode metrics: {e}")))?;
@@ -320,7 +328,7 @@ fn bench(opts: &GlobalOpts, args: BenchArgs) -> Result<(), CliError> {
         demo::inbox()?.into_iter().map(|m| SmsMessage::new(m.sender, m.body)).collect();
     // A fresh load of the model (the engine itself shares the one loaded per process).
     let load_embedded = || {
-        let _ = std::hint::black_box(OnnxModel::from_bytes(EMBEDDED_ONNX, EMBEDDED_MANIFEST));
+        let _ = std::hint::black_box(NnefModel::from_bytes(EMBEDDED_NNEF, EMBEDDED_MANIFEST));
     };
     let load_model: Option<&dyn Fn()> = opts.embedded_model.then_some(&load_embedded);
     let report =

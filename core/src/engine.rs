@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::error::DataError;
 use crate::message::SmsMessage;
-use crate::model::onnx::OnnxModel;
+use crate::model::nnef::NnefModel;
 use crate::model::{Model, ModelInput, ModelScore};
 use crate::normalise::{normalise, Normalised};
 use crate::policy::{decide, Evidence, UserChoices};
@@ -111,7 +111,7 @@ impl Engine {
 
     /// Use the model shipped in the library (loaded and optimised once per process).
     pub fn with_embedded_model(self) -> Result<Self, DataError> {
-        let model: Arc<dyn Model> = OnnxModel::embedded()?;
+        let model: Arc<dyn Model> = NnefModel::embedded()?;
         Ok(self.with_model(model))
     }
 

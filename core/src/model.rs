@@ -1,10 +1,10 @@
 //! Step 4: the statistical model, behind a trait so that the policy works rules-only until a model
-//! is plugged in (the tract-onnx model lives behind this trait).
+//! is plugged in (the tract model, [`nnef::NnefModel`], lives behind this trait).
 
 pub mod manifest;
-pub mod onnx;
+pub mod nnef;
 
-pub use onnx::OnnxModel;
+pub use nnef::NnefModel;
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +29,11 @@ pub struct ModelScore {
     pub promotion: f32,
     pub junk: f32,
     pub category: Option<(Category, f32)>,
+    /// The junk probability this model was calibrated to call confident (its manifest's
+    /// `thresholds.junk`, chosen on validation so that benign mail stays below it). The policy
+    /// maps it onto its own junk bar; without one, the policy's bar applies as is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub junk_threshold: Option<f32>,
 }
 
 impl ModelScore {

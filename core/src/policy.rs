@@ -199,6 +199,7 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
         for (i, a) in ACTIONS.iter().enumerate() {
             let p = m.prob(*a);
             let p = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
+            let p = if *a == Action::Junk { on_policy_scale(p, m.junk_threshold) } else { p };
             miss[i] *= 1.0 - p;
         }
         if let Some((category, p)) = m.category {
@@ -247,6 +248,22 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
             format!("模型判断：{}（{:.0}%）", action_zh(a), p * 100.0),
             format!("Model: {a} ({:.0}%)", p * 100.0),
         ));
+    }
+}
+
+/// Map the model's junk probability onto the policy's scale: monotone, 0 → 0 and 1 → 1, and the
+/// model's calibrated bar (from its manifest) lands on [`JUNK_THRESHOLD`], so "confident junk"
+/// means what validation measured for that model rather than a fixed number.
+fn on_policy_scale(p: f32, model_bar: Option<f32>) -> f32 {
+    match model_bar {
+        Some(bar) if bar.is_finite() && bar > 0.0 && bar < 1.0 => {
+            if p <= bar {
+                p / bar * JUNK_THRESHOLD
+            } else {
+                JUNK_THRESHOLD + (p - bar) / (1.0 - bar) * (1.0 - JUNK_THRESHOLD)
+            }
+        }
+        _ => p,
     }
 }
 
@@ -504,6 +521,7 @@ mod tests {
             promotion: 0.02,
             junk: 0.88,
             category: Some((Category::Gambling, 0.7)),
+            junk_threshold: None,
         };
         let v = decide(
             &Evidence { sender: &s, signature: &unsigned(), hits: &[], model: Some(&m), opt_out: false },
@@ -511,5 +529,44 @@ mod tests {
         );
         assert_eq!((v.action, v.category), (Action::Junk, Category::Gambling));
         assert!(v.reason_codes().any(|c| c == "model_score"));
+    }
+
+    #[test]
+    fn the_models_calibrated_junk_bar_maps_onto_the_policys() {
+        // Monotone, fixed ends, and the model's bar lands on the policy's bar.
+        let bar = Some(0.4);
+        assert_eq!(on_policy_scale(0.0, bar), 0.0);
+        assert!((on_policy_scale(1.0, bar) - 1.0).abs() < 1e-6);
+        assert!((on_policy_scale(0.4, bar) - JUNK_THRESHOLD).abs() < 1e-6);
+        let mut last = -1.0;
+        for k in 0..=100 {
+            let q = on_policy_scale(k as f32 / 100.0, bar);
+            assert!(q >= last && (0.0..=1.0).contains(&q));
+            last = q;
+        }
+        // No bar, or a nonsensical one: the probability is used as is.
+        for b in [None, Some(0.0), Some(1.0), Some(f32::NAN)] {
+            assert_eq!(on_policy_scale(0.55, b), 0.55);
+        }
+
+        // The same model output is junk for a model calibrated at 0.5, promotion without a bar.
+        let s = sender(SenderKind::Mobile);
+        let score = |junk_threshold| ModelScore {
+            allow: 0.1,
+            transaction: 0.05,
+            promotion: 0.25,
+            junk: 0.6,
+            category: None,
+            junk_threshold,
+        };
+        let run = |m: &ModelScore| {
+            decide(
+                &Evidence { sender: &s, signature: &unsigned(), hits: &[], model: Some(m), opt_out: false },
+                &UserChoices::default(),
+            )
+            .action
+        };
+        assert_eq!(run(&score(Some(0.5))), Action::Junk);
+        assert_eq!(run(&score(None)), Action::Promotion);
     }
 }

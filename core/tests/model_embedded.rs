@@ -1,4 +1,4 @@
-//! The shipped model (`models/smsguard.onnx` + `models/manifest.json`): loads within budget, and
+//! The shipped model (`models/smsguard.nnef.tar` + `models/manifest.json`): loads within budget, and
 //! tract reproduces onnxruntime's probabilities on the goldens (`models/goldens.jsonl`, invented
 //! messages, written by `models/train.sh`).
 
@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use smsguard_core::featurise::featurise_message;
-use smsguard_core::model::OnnxModel;
+use smsguard_core::model::NnefModel;
 use smsguard_core::SmsMessage;
 
 const GOLDENS: &str = include_str!("../../models/goldens.jsonl");
@@ -27,14 +27,14 @@ fn goldens() -> Vec<Golden> {
 
 #[test]
 fn embedded_model_loads_and_is_small() {
-    let model = OnnxModel::embedded().expect("the shipped model matches this build");
-    assert!(include_bytes!("../../models/smsguard.onnx").len() <= 1 << 20, "model file over 1 MB");
+    let model = NnefModel::embedded().expect("the shipped model matches this build");
+    assert!(include_bytes!("../../models/smsguard.nnef.tar").len() <= 1 << 20, "model file over 1 MB");
     assert_eq!(model.manifest().actions.len(), 4);
 }
 
 #[test]
 fn tract_matches_onnxruntime_on_goldens() {
-    let model = OnnxModel::embedded().expect("loads");
+    let model = NnefModel::embedded().expect("loads");
     let m = &model.manifest().manifest;
     let gs = goldens();
     assert!(gs.len() >= 8);

@@ -1,5 +1,6 @@
 //! The tract runtime on the tiny random-weight model in `testdata/model/` (same graph shape as the
-//! shipped model; written by `python -m smsguard_train.export --tiny testdata/model`), checked
+//! shipped model; written by `python -m smsguard_train.export --tiny testdata/model`, then
+//! `scripts/convert-model.sh testdata/model/tiny.onnx testdata/model/tiny.nnef.tar testdata/model/tiny.manifest.json`), checked
 //! against onnxruntime's outputs, and refusing every kind of bad model without panicking.
 
 use std::sync::Arc;
@@ -7,11 +8,11 @@ use std::sync::Arc;
 use serde::Deserialize;
 use smsguard_core::featurise::VOCAB;
 use smsguard_core::model::manifest::{sha256_hex, Manifest};
-use smsguard_core::model::OnnxModel;
+use smsguard_core::model::NnefModel;
 use smsguard_core::verdict::{Action, Category};
 use smsguard_core::{Engine, SmsMessage};
 
-const TINY: &[u8] = include_bytes!("../../testdata/model/tiny.onnx");
+const TINY: &[u8] = include_bytes!("../../testdata/model/tiny.nnef.tar");
 const TINY_MANIFEST: &str = include_str!("../../testdata/model/tiny.manifest.json");
 const TINY_GOLDENS: &str = include_str!("../../testdata/model/tiny.goldens.jsonl");
 
@@ -23,8 +24,8 @@ struct Golden {
     categories: std::collections::BTreeMap<String, f32>,
 }
 
-fn tiny() -> OnnxModel {
-    OnnxModel::from_bytes(TINY, TINY_MANIFEST).expect("tiny model loads")
+fn tiny() -> NnefModel {
+    NnefModel::from_bytes(TINY, TINY_MANIFEST).expect("tiny model loads")
 }
 
 fn manifest_for(bytes: &[u8], change: impl FnOnce(&mut Manifest)) -> String {
@@ -123,13 +124,13 @@ fn refuses_corrupt_bytes() {
     let mut bad = TINY.to_vec();
     let mid = bad.len() / 2;
     bad[mid] ^= 0x55;
-    let e = OnnxModel::from_bytes(&bad, TINY_MANIFEST).expect_err("hash mismatch");
+    let e = NnefModel::from_bytes(&bad, TINY_MANIFEST).expect_err("hash mismatch");
     assert_eq!(e.item.as_deref(), Some("model_sha256"), "{e}");
 }
 
 #[test]
 fn malformed_graphs_give_errors_not_panics() {
-    // The manifest is made to match, so each of these reaches the ONNX parser.
+    // The manifest is made to match, so each of these reaches the NNEF loader (tar, graph text, tensor files).
     let mut cases: Vec<(&str, Vec<u8>)> = vec![
         ("empty", Vec::new()),
         ("garbage", (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect()),
@@ -146,7 +147,7 @@ fn malformed_graphs_give_errors_not_panics() {
     let mut refused = 0;
     for (what, bytes) in &cases {
         let manifest = manifest_for(bytes, |_| {});
-        match OnnxModel::from_bytes(bytes, &manifest) {
+        match NnefModel::from_bytes(bytes, &manifest) {
             Ok(m) => {
                 // If it loaded, it passed the self-check: it must still answer sanely.
                 let s = m.predict_ids(&[1, 2, 3]);
@@ -162,26 +163,61 @@ fn malformed_graphs_give_errors_not_panics() {
 }
 
 #[test]
+fn archives_declaring_huge_tensors_are_refused_before_loading() {
+    // A tensor file whose header claims ~4 GB: tract would try to allocate it, and a failed
+    // allocation aborts instead of unwinding. The archive check refuses it first.
+    let name = b"table.0.dat";
+    let entry = TINY.windows(name.len()).position(|w| w == name).expect("the tiny archive has a table");
+    let data = entry + 512; // the tar header is one block; the name starts it
+    let mut bad = TINY.to_vec();
+    bad[data + 4..data + 8].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+    let e = NnefModel::from_bytes(&bad, &manifest_for(&bad, |_| {})).expect_err("refused");
+    assert!(e.message.contains("declares more data"), "{e}");
+    // An entry that runs past the end of the bytes.
+    let cut = &TINY[..entry + 600];
+    let e = NnefModel::from_bytes(cut, &manifest_for(cut, |_| {})).expect_err("refused");
+    assert!(e.message.contains("past the end"), "{e}");
+}
+
+#[test]
+fn operators_outside_the_device_registry_are_refused_by_name() {
+    // The device build deserialises only the operators this model family uses. Swap `softmax`
+    // for `sigmoid` (same length, so the tar headers stay valid): a real NNEF operator, but not
+    // one the device links.
+    let mut bad = TINY.to_vec();
+    let mut swapped = 0;
+    let mut i = 0;
+    while let Some(at) = bad[i..].windows(8).position(|w| w == b"softmax(") {
+        bad[i + at..i + at + 7].copy_from_slice(b"sigmoid");
+        i += at + 8;
+        swapped += 1;
+    }
+    assert!(swapped >= 1, "the tiny graph uses softmax");
+    let e = NnefModel::from_bytes(&bad, &manifest_for(&bad, |_| {})).expect_err("refused");
+    assert!(e.message.contains("sigmoid"), "{e}");
+}
+
+#[test]
 fn refuses_label_maps_that_do_not_fit_the_graph() {
     // Two categories listed for a three-category head: the self-check run sees the shape.
     let m = manifest_for(TINY, |m| {
         m.categories.pop();
     });
-    let e = OnnxModel::from_bytes(TINY, &m).expect_err("wrong category count");
+    let e = NnefModel::from_bytes(TINY, &m).expect_err("wrong category count");
     assert!(e.message.contains("categories") || e.message.contains("shape"), "{e}");
     // No category head declared, but the graph has one: accepted, categories ignored.
     let m = manifest_for(TINY, |m| m.categories.clear());
-    let model = OnnxModel::from_bytes(TINY, &m).expect("a head can be ignored");
+    let model = NnefModel::from_bytes(TINY, &m).expect("a head can be ignored");
     assert_eq!(model.predict_ids(&[3, 4]).expect("runs").category, None);
 }
 
 #[test]
 fn refuses_version_mismatch_with_a_clear_message() {
     let m = manifest_for(TINY, |m| m.normaliser_version += 1);
-    let e = OnnxModel::from_bytes(TINY, &m).expect_err("normaliser moved on");
+    let e = NnefModel::from_bytes(TINY, &m).expect_err("normaliser moved on");
     assert_eq!(e.item.as_deref(), Some("normaliser_version"));
     assert!(e.to_string().contains("retrain"), "{e}");
-    let e = OnnxModel::from_bytes(TINY, "{not json").expect_err("bad json");
+    let e = NnefModel::from_bytes(TINY, "{not json").expect_err("bad json");
     assert_eq!(e.line, Some(1));
 }
 

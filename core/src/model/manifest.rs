@@ -24,8 +24,12 @@ pub struct Manifest {
     /// Short model name (`"embbag"`); with `version` it names the model in explanations.
     pub name: String,
     pub version: String,
-    /// Lower-case hex sha256 of the ONNX file.
+    /// Lower-case hex sha256 of the model archive the runtime loads (the NNEF tar).
     pub model_sha256: String,
+    /// sha256 of the trained ONNX the archive was converted from (provenance; not checked here,
+    /// `model-convert`'s test proves the archive matches it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_onnx_sha256: Option<String>,
     pub featuriser_version: u32,
     pub normaliser_version: u32,
     /// Rows of the embedding table: must equal [`crate::featurise::VOCAB`].
@@ -160,6 +164,7 @@ mod tests {
             name: "test".into(),
             version: "1".into(),
             model_sha256: sha256_hex(bytes),
+            source_onnx_sha256: None,
             featuriser_version: FEATURISER_VERSION,
             normaliser_version: NORMALISER_VERSION,
             vocab: VOCAB,

@@ -1,11 +1,17 @@
 //! The shipped model run through tract: int64 ids `[n]` (from [`crate::featurise`]) → the
 //! graph's first output, action probabilities `[1, 4]`, and optionally a second, category
 //! probabilities `[1, C]`, in the orders the manifest gives.
+//!
+//! The model is a tract NNEF archive (tar), converted offline from the trained ONNX by
+//! `smsguard-model-convert`: the library then links only tract's runtime crates, not the
+//! ONNX/protobuf front end that made up most of its bytes (see bindings/README.md, Size).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use tract_onnx::prelude::*;
+use tract_nnef::prelude::*;
+
+mod registry;
 
 use super::manifest::{Manifest, ValidManifest};
 use super::{Model, ModelInput, ModelScore};
@@ -16,20 +22,20 @@ use crate::verdict::{Action, Category};
 const ORIGIN: &str = "model";
 
 /// The model shipped inside the library and its manifest.
-pub const EMBEDDED_ONNX: &[u8] = include_bytes!("../../../models/smsguard.onnx");
+pub const EMBEDDED_NNEF: &[u8] = include_bytes!("../../../models/smsguard.nnef.tar");
 pub const EMBEDDED_MANIFEST: &str = include_str!("../../../models/manifest.json");
 
-/// A loaded, validated ONNX model. Cheap to share: `predict` takes `&self` and runs a fresh
+/// A loaded, validated model. Cheap to share: `predict` takes `&self` and runs a fresh
 /// state of the one optimised plan per call.
-pub struct OnnxModel {
+pub struct NnefModel {
     plan: Arc<TypedRunnableModel>,
     manifest: ValidManifest,
     name: String,
 }
 
-impl std::fmt::Debug for OnnxModel {
+impl std::fmt::Debug for NnefModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OnnxModel").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("NnefModel").field("name", &self.name).finish_non_exhaustive()
     }
 }
 
@@ -41,28 +47,29 @@ pub struct Outputs {
     pub categories: Vec<f32>,
 }
 
-impl OnnxModel {
+impl NnefModel {
     /// Validate the manifest against the bytes and this build, load and optimise the graph, and
     /// check it with one run. Any problem, including a panic inside tract on a malformed graph,
     /// becomes a [`DataError`].
-    pub fn from_bytes(model_bytes: &[u8], manifest_json: &str) -> Result<OnnxModel, DataError> {
+    pub fn from_bytes(model_bytes: &[u8], manifest_json: &str) -> Result<NnefModel, DataError> {
         let manifest = Manifest::parse(manifest_json)?.validate(model_bytes)?;
+        check_archive(model_bytes)?;
         let plan = catch_unwind(AssertUnwindSafe(|| load(model_bytes)))
-            .map_err(|_| DataError::new(ORIGIN, "the ONNX graph made the loader fail (panic)"))?
-            .map_err(|e| DataError::new(ORIGIN, format!("not a loadable ONNX model: {e}")))?;
+            .map_err(|_| DataError::new(ORIGIN, "the model archive made the loader fail (panic)"))?
+            .map_err(|e| DataError::new(ORIGIN, format!("not a loadable NNEF model archive: {e:#}")))?;
         let name = format!("{}-v{}", manifest.manifest.name, manifest.manifest.version);
-        let model = OnnxModel { plan, manifest, name };
+        let model = NnefModel { plan, manifest, name };
         model.self_check()?;
         Ok(model)
     }
 
-    /// The model shipped inside the library (`models/smsguard.onnx` + `models/manifest.json`),
+    /// The model shipped inside the library (`models/smsguard.nnef.tar` + `models/manifest.json`),
     /// loaded once. An error means this build's featuriser or normaliser moved on without a
     /// retrain: the engine must then run rules-only.
-    pub fn embedded() -> Result<Arc<OnnxModel>, DataError> {
-        static EMBEDDED: once_cell::sync::Lazy<Result<Arc<OnnxModel>, DataError>> =
+    pub fn embedded() -> Result<Arc<NnefModel>, DataError> {
+        static EMBEDDED: once_cell::sync::Lazy<Result<Arc<NnefModel>, DataError>> =
             once_cell::sync::Lazy::new(|| {
-                OnnxModel::from_bytes(EMBEDDED_ONNX, EMBEDDED_MANIFEST).map(Arc::new)
+                NnefModel::from_bytes(EMBEDDED_NNEF, EMBEDDED_MANIFEST).map(Arc::new)
             });
         EMBEDDED.clone()
     }
@@ -107,7 +114,7 @@ impl OnnxModel {
         }));
         match result {
             Ok(Ok(out)) => Ok(out),
-            Ok(Err(e)) => Err(DataError::new(ORIGIN, format!("running the model failed: {e}"))),
+            Ok(Err(e)) => Err(DataError::new(ORIGIN, format!("running the model failed: {e:#}"))),
             Err(_) => Err(DataError::new(ORIGIN, "running the model panicked")),
         }
     }
@@ -118,8 +125,16 @@ impl OnnxModel {
             let v = out.actions.get(i).copied().unwrap_or(0.0);
             p[slot(*a)] = if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.0 };
         }
-        let mut score =
-            ModelScore { allow: p[0], transaction: p[1], promotion: p[2], junk: p[3], category: None };
+        let junk_threshold =
+            self.manifest.thresholds.iter().find(|(a, _)| *a == Action::Junk).map(|(_, t)| *t);
+        let mut score = ModelScore {
+            allow: p[0],
+            transaction: p[1],
+            promotion: p[2],
+            junk: p[3],
+            category: None,
+            junk_threshold,
+        };
         // The most probable category that fits the most probable action: the category head alone
         // may disagree with the action head, and the policy only uses fitting categories.
         let (top, _) = score.top();
@@ -166,15 +181,62 @@ fn slot(a: Action) -> usize {
     }
 }
 
+/// Largest model archive accepted (the shipped one is ~0.5 MB).
+pub const MAX_MODEL_BYTES: usize = 16 << 20;
+
+/// Bound what tract will allocate before it sees the archive: every tar entry must lie inside the
+/// bytes, and every tensor file's declared data size must fit in its entry. Otherwise a
+/// hand-made archive could declare a multi-GB tensor, and a failed allocation aborts the app
+/// (no unwinding to catch).
+fn check_archive(bytes: &[u8]) -> Result<(), DataError> {
+    const BLOCK: usize = 512;
+    const DAT_HEADER: usize = 128;
+    let bad = |m: &str| DataError::new(ORIGIN, format!("not a valid model archive: {m}"));
+    if bytes.len() > MAX_MODEL_BYTES {
+        return Err(bad(&format!("{} bytes, more than the {MAX_MODEL_BYTES} accepted", bytes.len())));
+    }
+    let mut at = 0;
+    let mut entries = 0;
+    while at + BLOCK <= bytes.len() {
+        let header = &bytes[at..at + BLOCK];
+        if header.iter().all(|b| *b == 0) {
+            break; // end-of-archive marker
+        }
+        let size_field = std::str::from_utf8(&header[124..136]).map_err(|_| bad("entry size unreadable"))?;
+        let size_field = size_field.trim_matches(|c: char| c == '\0' || c == ' ');
+        let size = usize::from_str_radix(size_field, 8).map_err(|_| bad("entry size unreadable"))?;
+        let data = at + BLOCK;
+        let end =
+            data.checked_add(size).filter(|e| *e <= bytes.len()).ok_or_else(|| bad("entry past the end"))?;
+        let name_len = header[..100].iter().position(|b| *b == 0).unwrap_or(100);
+        if header[..name_len].ends_with(b".dat") {
+            if size < DAT_HEADER {
+                return Err(bad("tensor file shorter than its header"));
+            }
+            let declared =
+                u32::from_le_bytes([bytes[data + 4], bytes[data + 5], bytes[data + 6], bytes[data + 7]]);
+            if declared as usize > size - DAT_HEADER {
+                return Err(bad("tensor declares more data than its file holds"));
+            }
+        }
+        entries += 1;
+        at = end.div_ceil(BLOCK) * BLOCK;
+    }
+    if entries == 0 {
+        return Err(bad("no entries"));
+    }
+    Ok(())
+}
+
 fn load(bytes: &[u8]) -> TractResult<Arc<TypedRunnableModel>> {
-    let model = tract_onnx::onnx().model_for_read(&mut &bytes[..])?;
+    let model = registry::device_nnef().model_for_read(&mut &bytes[..])?;
     if model.inputs.len() != 1 {
         return Err(TractError::msg(format!("expected one input (ids), found {}", model.inputs.len())));
     }
     model.into_optimized()?.into_runnable()
 }
 
-impl Model for OnnxModel {
+impl Model for NnefModel {
     fn name(&self) -> &str {
         &self.name
     }
