@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the shipped library: the stripped release cdylib for this host (x86_64 here), and
-# breaks it down by crate and by section. Rerun after adding the model runtime.
+# breaks it down by crate and by section (results: bindings/README.md, Size).
 #
 #   bindings/size.sh            release and release-size profiles, breakdown of release
 #   bindings/size.sh --quick    release only, no breakdown
