@@ -88,6 +88,9 @@ impl SmsGuard {
             engine =
                 engine.with_institutions(core::signature::Institutions::parse(&table.text, &table.origin)?);
         }
+        if config.embedded_model {
+            engine = engine.with_embedded_model()?;
+        }
         let (state, pack) = match state_path {
             Some(path) => {
                 let store = Store::open(path)?;
@@ -542,6 +545,20 @@ mod tests {
             matches!(&broken, Err(SmsGuardError::InvalidData { origin, line: Some(7), .. }) if origin == "broken.rules"),
             "{broken:?}"
         );
+    }
+
+    #[test]
+    fn the_embedded_model_is_opt_in_and_survives_state_changes() {
+        assert_eq!(SmsGuard::new().version().model, None, "rules only by default");
+        let guard =
+            SmsGuard::with_config(GuardConfig { embedded_model: true, ..Default::default() }).expect("loads");
+        let name = guard.version().model.expect("model in use");
+        assert!(name.starts_with("embbag"), "{name}");
+        // A user rule recompiles the rules; the model stays.
+        guard.rules_add(UserRuleEffect::Block, UserRuleKind::Sender, "10690000321".into()).expect("adds");
+        assert_eq!(guard.version().model.as_deref(), Some(name.as_str()));
+        let v = guard.explain(msg("10690000999", "【某书店】周末全场新书八折，回T退订"));
+        assert!(v.model.is_some(), "explanations carry the model's score");
     }
 
     /// A fresh directory per test (tests run in parallel).

@@ -118,6 +118,11 @@ pub struct GuardConfig {
     /// Replace the embedded institutions table (`institutions.tsv` format).
     #[uniffi(default = None)]
     pub institutions: Option<RulePack>,
+    /// Also score with the model embedded in the library (opt-in: it catches more spam but moves
+    /// more notifications to promotion; numbers in models/README.md). If the embedded model fails
+    /// its checks, opening fails with `InvalidData` rather than silently running rules-only.
+    #[uniffi(default = false)]
+    pub embedded_model: bool,
 }
 
 /// Library and data versions, for bug reports and model compatibility checks.

@@ -107,6 +107,17 @@ class SmsGuardTest {
     }
 
     @Test
+    fun embeddedModelIsOptIn() {
+        SmsGuard().use { g -> assertEquals(null, g.version().model) }
+        SmsGuard.withConfig(GuardConfig(emptyList(), null, true)).use { g ->
+            val model = g.version().model
+            assertTrue(model != null && model.startsWith("embbag"), "model in use: $model")
+            val e = g.explain(SmsMessage("10690000999", "【某书店】周末全场新书八折，回T退订", null))
+            assertTrue(e.model != null, "explanations carry the model's score")
+        }
+    }
+
+    @Test
     fun userBlockedSenderGoesToJunk() {
         val sender = "10690000321"
         val body = "【星火文具】新品上架，全场八折"
