@@ -231,14 +231,15 @@ fn message_at(
 
 // --- native methods --------------------------------------------------------------------------
 
-/// `static native long nativeOpen(String[] origins, String[] texts)`: rule packs by name and
-/// text (both null or empty: the embedded rules).
+/// `static native long nativeOpen(String[] origins, String[] texts, boolean embeddedModel)`: rule
+/// packs by name and text (both null or empty: the embedded rules), and the embedded model if asked.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeOpen<'caller>(
     mut unowned_env: EnvUnowned<'caller>,
     _class: JClass<'caller>,
     origins: JObjectArray<'caller, JString<'caller>>,
     texts: JObjectArray<'caller, JString<'caller>>,
+    embedded_model: bool,
 ) -> jlong {
     unowned_env
         .with_env(|env| -> Result<jlong, Failure> {
@@ -249,7 +250,8 @@ pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeOpen<'caller>(
             }
             let rule_packs =
                 origins.into_iter().zip(texts).map(|(origin, text)| RulePack { origin, text }).collect();
-            let guard = SmsGuard::build(GuardConfig { rule_packs, ..Default::default() }, None)?;
+            let guard =
+                SmsGuard::build(GuardConfig { rule_packs, embedded_model, ..Default::default() }, None)?;
             Ok(insert(guard))
         })
         .resolve::<ThrowSmsGuardException>()
@@ -305,18 +307,21 @@ pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeExplainJson<'c
         .resolve::<ThrowSmsGuardException>()
 }
 
-/// `static native long nativeOpenWithState(String statePath)`: embedded rules plus the user state
-/// in that file (`STATE_UNREADABLE` when it is damaged or newer; the file is left untouched).
+/// `static native long nativeOpenWithState(String statePath, boolean embeddedModel)`: embedded
+/// rules plus the user state in that file (`STATE_UNREADABLE` when it is damaged or newer; the file
+/// is left untouched), and the embedded model if asked.
 #[unsafe(no_mangle)]
 pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeOpenWithState<'caller>(
     mut unowned_env: EnvUnowned<'caller>,
     _class: JClass<'caller>,
     path: JString<'caller>,
+    embedded_model: bool,
 ) -> jlong {
     unowned_env
         .with_env(|env| -> Result<jlong, Failure> {
             let path = opt_string(env, &path)?.ok_or(Failure::BadArgument("state path is null or empty"))?;
-            Ok(insert(SmsGuard::build(GuardConfig::default(), Some(&path))?))
+            let config = GuardConfig { embedded_model, ..Default::default() };
+            Ok(insert(SmsGuard::build(config, Some(&path))?))
         })
         .resolve::<ThrowSmsGuardException>()
 }

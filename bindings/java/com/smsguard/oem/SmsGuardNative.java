@@ -66,12 +66,22 @@ public final class SmsGuardNative implements AutoCloseable {
 
     /** The embedded rules. */
     public static SmsGuardNative open() {
-        return new SmsGuardNative(nativeOpen(null, null));
+        return new SmsGuardNative(nativeOpen(null, null, false));
     }
 
     /** Replace the embedded rules with these packs ({@code origins[i]} names {@code texts[i]} in errors). */
     public static SmsGuardNative open(String[] origins, String[] texts) {
-        return new SmsGuardNative(nativeOpen(origins, texts));
+        return new SmsGuardNative(nativeOpen(origins, texts, false));
+    }
+
+    /**
+     * As {@link #open(String[], String[])} (null arrays: the embedded rules); with
+     * {@code embeddedModel}, also score with the model embedded in the library. Rules only is the
+     * default: the model catches more spam but moves more notifications to promotion (numbers in
+     * models/README.md). A model that fails its checks throws {@code INVALID_DATA}.
+     */
+    public static SmsGuardNative open(String[] origins, String[] texts, boolean embeddedModel) {
+        return new SmsGuardNative(nativeOpen(origins, texts, embeddedModel));
     }
 
     /**
@@ -80,7 +90,12 @@ public final class SmsGuardNative implements AutoCloseable {
      * the first change. A damaged or newer file throws {@code STATE_UNREADABLE} and is left as it is.
      */
     public static SmsGuardNative openWithState(String statePath) {
-        return new SmsGuardNative(nativeOpenWithState(statePath));
+        return new SmsGuardNative(nativeOpenWithState(statePath, false));
+    }
+
+    /** As {@link #openWithState(String)}, optionally with the embedded model (see above). */
+    public static SmsGuardNative openWithState(String statePath, boolean embeddedModel) {
+        return new SmsGuardNative(nativeOpenWithState(statePath, embeddedModel));
     }
 
     /** Where the message goes and why. A null sender or body reads as empty. */
@@ -142,9 +157,9 @@ public final class SmsGuardNative implements AutoCloseable {
         }
     }
 
-    static native long nativeOpen(String[] origins, String[] texts);
+    static native long nativeOpen(String[] origins, String[] texts, boolean embeddedModel);
 
-    static native long nativeOpenWithState(String statePath);
+    static native long nativeOpenWithState(String statePath, boolean embeddedModel);
 
     static native boolean nativeClose(long handle);
 
