@@ -182,26 +182,26 @@ fn score(data: &Dataset, mut classify: impl FnMut(&Labelled) -> Option<(Action, 
             r.skipped += 1;
             continue;
         };
-        let v = Prediction { action, category };
+        let left_inbox = matches!(action, Action::Junk | Action::Promotion);
         r.messages += 1;
-        confusion[idx(row.action)][idx(v.action)] += 1;
+        confusion[idx(row.action)][idx(action)] += 1;
         let is_ham = matches!(row.action, Action::Allow | Action::Transaction);
         if is_ham {
             r.ham += 1;
-            r.ham_to_junk += u64::from(v.action == Action::Junk);
-            r.ham_to_spam += u64::from(matches!(v.action, Action::Junk | Action::Promotion));
+            r.ham_to_junk += u64::from(action == Action::Junk);
+            r.ham_to_spam += u64::from(left_inbox);
         } else {
             r.spam += 1;
-            r.spam_caught += u64::from(matches!(v.action, Action::Junk | Action::Promotion));
+            r.spam_caught += u64::from(left_inbox);
         }
         if row.action == Action::Junk {
             r.junk += 1;
-            r.junk_to_junk += u64::from(v.action == Action::Junk);
+            r.junk_to_junk += u64::from(action == Action::Junk);
         }
         if let Some(c) = row.category {
             cat_total += 1;
-            cat_right += u64::from(v.category == c && v.action == row.action);
-            *r.categories.entry(format!("{c} -> {}", v.category)).or_default() += 1;
+            cat_right += u64::from(category == c && action == row.action);
+            *r.categories.entry(format!("{c} -> {category}")).or_default() += 1;
         }
     }
     for (i, a) in ACTIONS.iter().enumerate().take(4) {
@@ -222,11 +222,6 @@ fn score(data: &Dataset, mut classify: impl FnMut(&Labelled) -> Option<(Action, 
     r.junk_to_junk_rate = ratio(r.junk_to_junk, r.junk);
     r.confusion = confusion;
     r
-}
-
-struct Prediction {
-    action: Action,
-    category: Category,
 }
 
 fn pct(x: Option<f64>) -> String {

@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import export, features
+from .prepare import read_jsonl
 
 ACTIONS = export.ACTIONS
 BENIGN = ("allow", "transaction")
@@ -54,11 +55,6 @@ GOLDEN_CASES = [
     ("13800001111", "低价出售各类发票，代开增值税专用发票，联系电话13800001111"),
     ("1069012345", "【书香阅读】会员专享：本周新书5折起，戳 read.example/m 查看，拒收请回复R"),
 ]
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def to_csr(ids: list[np.ndarray], vocab: int, idf: np.ndarray | None = None) -> sp.csr_matrix:

@@ -181,7 +181,7 @@ fn slot(a: Action) -> usize {
     }
 }
 
-/// Largest model archive accepted (the shipped one is ~0.5 MB).
+/// Largest model archive accepted (the shipped one is 0.66 MB).
 pub const MAX_MODEL_BYTES: usize = 16 << 20;
 
 /// Bound what tract will allocate before it sees the archive: every tar entry must lie inside the

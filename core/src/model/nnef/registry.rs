@@ -2,9 +2,11 @@
 //!
 //! tract's default registries deserialise every operator tract has (convolutions, FFTs,
 //! recurrent cells, …), and a registry entry links the operator's whole implementation into the
-//! library: with them the stripped library was 18.3 MB, rustfft alone 1.4 MB of it (measured in
-//! bindings/README.md, Size). A model that uses any other operator is refused at load with an
-//! error naming it; `model-convert`'s tests and the goldens test prove the shipped one loads.
+//! library. Loading through this registry keeps those entries out of our code path, but it does
+//! not shrink the library yet: tract-nnef 0.23.9 also builds the full registries from an
+//! `inventory`-registered transform, so they stay linked (measured in bindings/README.md, Size).
+//! A model that uses any other operator is refused at load with an error naming it;
+//! `model-convert`'s tests and the goldens test prove the shipped one loads.
 
 use tract_nnef::framework::{stdlib, Nnef};
 use tract_nnef::internal::*;
@@ -72,8 +74,8 @@ pub fn device_nnef() -> Nnef {
         cast,
     );
 
-    // Built field by field: `tract_nnef::nnef()` would construct (and so link) the full
-    // registries even if they were replaced afterwards.
+    // Built field by field: `tract_nnef::nnef()` would construct the full registries even if
+    // they were replaced afterwards.
     Nnef {
         stdlib: stdlib_for_parsing,
         registries: vec![nnef, core],
