@@ -45,8 +45,11 @@ pub struct BenchReport {
     pub iterations: usize,
     /// Parsing, validating, optimising and self-checking the model, when one is used.
     pub model_load_ms: Option<f64>,
+    /// Heap held by one loaded model (the engines of a process share one).
+    pub model_heap_bytes: Option<isize>,
     pub engine_build_ms: f64,
     pub first_classify_ms: f64,
+    /// Engine (rules, signatures, state) plus the model when one is used.
     pub heap_after_load_bytes: isize,
     pub heap_after_warm_bytes: isize,
     pub latency_us_p50: f64,
@@ -77,17 +80,27 @@ fn peak_rss() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// Loads a fresh copy of the model and returns it, so that its heap can be counted while alive.
+pub type LoadModel<'a> = &'a dyn Fn() -> Box<dyn std::any::Any>;
+
 pub fn run(
     build: impl Fn() -> Engine,
-    load_model: Option<&dyn Fn()>,
+    load_model: Option<LoadModel<'_>>,
     mix: &[SmsMessage],
     iterations: usize,
 ) -> BenchReport {
-    let model_load_ms = load_model.map(|load| {
+    // The engine uses the model loaded once per process, which the CLI loaded before the
+    // bench began; a fresh copy measures load time and the heap the model holds.
+    let model = load_model.map(|load| {
+        let heap = live_bytes();
         let t = Instant::now();
-        load();
-        ms(t.elapsed())
+        let model = load();
+        let elapsed = ms(t.elapsed());
+        let held = live_bytes() - heap;
+        drop(model);
+        (elapsed, held)
     });
+    let model_heap = model.map(|(_, held)| held);
     let before = live_bytes();
     let t = Instant::now();
     let engine = build();
@@ -96,7 +109,7 @@ pub fn run(
     // The embedded rules and model are compiled lazily on first use: that is part of "load".
     let _ = engine.classify(&mix[0]);
     let first = t.elapsed();
-    let heap_after_load = live_bytes() - before;
+    let heap_after_load = live_bytes() - before + model_heap.unwrap_or(0);
 
     let mut times = Vec::with_capacity(mix.len() * iterations);
     let t_all = Instant::now();
@@ -109,12 +122,13 @@ pub fn run(
         }
     }
     let total = t_all.elapsed();
-    let heap_after_warm = live_bytes() - before;
+    let heap_after_warm = live_bytes() - before + model_heap.unwrap_or(0);
     times.sort_unstable();
     BenchReport {
         messages_in_mix: mix.len(),
         iterations,
-        model_load_ms,
+        model_load_ms: model.map(|(t, _)| t),
+        model_heap_bytes: model_heap,
         engine_build_ms: ms(engine_build),
         first_classify_ms: ms(first),
         heap_after_load_bytes: heap_after_load,
@@ -135,8 +149,12 @@ pub fn print(r: &BenchReport) {
     }
     println!("engine build:         {:.2} ms", r.engine_build_ms);
     println!("first classify:       {:.2} ms (lazy compile of embedded rules/model)", r.first_classify_ms);
-    println!("heap after load:      {} bytes", r.heap_after_load_bytes);
-    println!("heap after warm-up:   {} bytes (incl. regex caches)", r.heap_after_warm_bytes);
+    if let Some(b) = r.model_heap_bytes {
+        println!("model heap:           {b} bytes (one loaded model, shared by the process's engines)");
+    }
+    let with_model = if r.model_heap_bytes.is_some() { ", incl. the model" } else { "" };
+    println!("heap after load:      {} bytes (engine{with_model})", r.heap_after_load_bytes);
+    println!("heap after warm-up:   {} bytes (incl. regex caches{with_model})", r.heap_after_warm_bytes);
     println!(
         "latency per message:  p50 {:.1} µs, p90 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
         r.latency_us_p50, r.latency_us_p90, r.latency_us_p99, r.latency_us_max

@@ -326,11 +326,21 @@ fn eval(engine: &Engine, args: EvalArgs) -> Result<(), CliError> {
 fn bench(opts: &GlobalOpts, args: BenchArgs) -> Result<(), CliError> {
     let mix: Vec<SmsMessage> =
         demo::inbox()?.into_iter().map(|m| SmsMessage::new(m.sender, m.body)).collect();
-    // A fresh load of the model (the engine itself shares the one loaded per process).
-    let load_embedded = || {
-        let _ = std::hint::black_box(NnefModel::from_bytes(EMBEDDED_NNEF, EMBEDDED_MANIFEST));
+    // A fresh load of the model in use (the engine itself shares the one loaded per process).
+    let file = match (&opts.model, &opts.manifest) {
+        (Some(model), Some(manifest)) => Some((
+            std::fs::read(model).map_err(|e| CliError::io(model.display().to_string(), e))?,
+            read_text(manifest)?,
+        )),
+        _ => None,
     };
-    let load_model: Option<&dyn Fn()> = opts.embedded_model.then_some(&load_embedded);
+    let load = || -> Box<dyn std::any::Any> {
+        Box::new(match &file {
+            Some((bytes, manifest)) => NnefModel::from_bytes(bytes, manifest),
+            None => NnefModel::from_bytes(EMBEDDED_NNEF, EMBEDDED_MANIFEST),
+        })
+    };
+    let load_model: Option<bench::LoadModel<'_>> = (opts.embedded_model || file.is_some()).then_some(&load);
     let report =
         bench::run(|| build_engine(opts).unwrap_or_default(), load_model, &mix, args.iterations.max(1));
     if args.json {
