@@ -9,4 +9,5 @@ work="$root/target/bindings/jni-test"
 mkdir -p "$work"
 javac -nowarn -d "$work" "$root"/bindings/java/com/smsguard/oem/*.java \
     "$root/bindings/foreign-tests/java/com/smsguard/oem/SmsGuardNativeTest.java"
-java -Djava.library.path="$LIB_DIR" -Dsmsguard.expected="$EXPECTED" -cp "$work" com.smsguard.oem.SmsGuardNativeTest
+java -Djava.library.path="$LIB_DIR" -Dsmsguard.expected="$EXPECTED" \
+    -Dsmsguard.testdata="$root/testdata" -cp "$work" com.smsguard.oem.SmsGuardNativeTest

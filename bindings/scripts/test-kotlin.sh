@@ -12,5 +12,5 @@ cp="$JNA_JAR:$JUNIT_CP:$KOTLIN_LIB/kotlin-stdlib.jar:$KOTLIN_LIB/kotlin-test.jar
 "$KOTLINC" -nowarn -cp "$cp" -d "$work/tests.jar" \
     "$BINDINGS_DIR/kotlin/com/smsguard/ffi/smsguard_ffi.kt" "$root"/bindings/foreign-tests/kotlin/*.kt
 java -Djna.library.path="$LIB_DIR" -Djava.library.path="$LIB_DIR" \
-    -Dsmsguard.expected="$EXPECTED" -Dsmsguard.vectors="$VECTORS" \
+    -Dsmsguard.expected="$EXPECTED" -Dsmsguard.vectors="$VECTORS" -Dsmsguard.testdata="$root/testdata" \
     -cp "$work/tests.jar:$cp" smsguard.test.MainKt

@@ -436,6 +436,23 @@ impl SmsGuard {
         self.change(|s| s.record_unsubscribe(&reply, t))
     }
 
+    /// Use a model update (a tract NNEF archive and its manifest JSON, as `models/` ships them)
+    /// from the next call on, in place of the model in use (the embedded one, or none). It is
+    /// checked first: the archive's sha256 against the manifest, the featuriser and normaliser
+    /// versions against this library, the archive's bounds, then one test run. A wrong or
+    /// corrupt model gives `InvalidData` (origin `model` or `model manifest`) and the model in use
+    /// stays. Returns the new model's name (also in `version().model`). Not persisted: after
+    /// opening a guard, load the update again.
+    pub fn load_model(&self, model: Vec<u8>, manifest_json: String) -> Result<String, SmsGuardError> {
+        let model: Arc<dyn core::model::Model> =
+            Arc::new(core::model::nnef::NnefModel::from_bytes(&model, &manifest_json)?);
+        let name = model.name().to_string();
+        // Under the writer lock, so a concurrent state change rebuilds from this engine.
+        let _writer = lock(&self.writer);
+        self.set_engine(self.engine().as_ref().clone().with_model(model));
+        Ok(name)
+    }
+
     pub fn version(&self) -> VersionInfo {
         let engine = self.engine();
         // The model name is only reported through explanations; ask with an empty message.
@@ -559,6 +576,50 @@ mod tests {
         assert_eq!(guard.version().model.as_deref(), Some(name.as_str()));
         let v = guard.explain(msg("10690000999", "【某书店】周末全场新书八折，回T退订"));
         assert!(v.model.is_some(), "explanations carry the model's score");
+    }
+
+    fn testdata(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/model").join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    #[test]
+    fn a_model_update_replaces_the_model_and_a_bad_one_leaves_it_in_use() {
+        let guard =
+            SmsGuard::with_config(GuardConfig { embedded_model: true, ..Default::default() }).expect("loads");
+        let embedded = guard.version().model.expect("embedded model");
+        let archive = testdata("tiny.nnef.tar");
+        let manifest = String::from_utf8(testdata("tiny.manifest.json")).expect("utf-8");
+
+        // Refused, each with a reason, and the embedded model stays.
+        let mut flipped = archive.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        let wrong_version = manifest.replace("\"featuriser_version\": 1", "\"featuriser_version\": 99");
+        assert_ne!(wrong_version, manifest, "the fixture names its featuriser version");
+        for (model, manifest_json, expected) in [
+            (flipped, manifest.clone(), "sha256"),
+            (archive.clone(), wrong_version, "featuriser"),
+            (archive.clone(), "{not json".to_string(), "manifest"),
+            (b"not a tar".to_vec(), manifest.clone(), "sha256"),
+        ] {
+            let err = guard.load_model(model, manifest_json).expect_err("refused");
+            match &err {
+                SmsGuardError::InvalidData { origin, .. } => assert!(origin.starts_with("model"), "{err}"),
+                other => panic!("expected InvalidData, got {other:?}"),
+            }
+            assert!(err.to_string().contains(expected), "{err}");
+            assert_eq!(guard.version().model.as_deref(), Some(embedded.as_str()), "still the embedded model");
+        }
+
+        // Accepted: used from the next call on, and kept when the state changes.
+        let name = guard.load_model(archive, manifest).expect("the tiny model is valid");
+        assert_eq!(guard.version().model.as_deref(), Some(name.as_str()));
+        assert_ne!(name, embedded);
+        guard.rules_add(UserRuleEffect::Block, UserRuleKind::Sender, "10690000321".into()).expect("adds");
+        assert_eq!(guard.version().model.as_deref(), Some(name.as_str()));
+        let e = guard.explain(msg("10690000999", "【某书店】周末全场新书八折，回T退订"));
+        assert_eq!(e.model_name.as_deref(), Some(name.as_str()), "explanations come from the update");
     }
 
     /// A fresh directory per test (tests run in parallel).

@@ -9,8 +9,9 @@ use smsguard_core::store::StateError;
 // Fields are `detail`, not `message`: Kotlin exceptions already have a `message` property.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
 pub enum SmsGuardError {
-    /// A data file or text the caller supplied (rule pack, institutions table) is malformed:
-    /// fix or drop that file. `origin` is the name the caller gave it.
+    /// A data file or text the caller supplied (rule pack, institutions table, model update) is
+    /// malformed or does not fit this library: fix or drop that file. `origin` is the name the
+    /// caller gave it (`model` / `model manifest` for a model update).
     InvalidData { origin: String, line: Option<u32>, item: Option<String>, detail: String },
     /// Reading or writing a file failed (or another process held the state file's lock too
     /// long): check the path and permissions, or retry.

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use jni::errors::ErrorPolicy;
-use jni::objects::{JClass, JObjectArray, JString};
+use jni::objects::{JByteArray, JClass, JObjectArray, JString};
 use jni::refs::Reference;
 use jni::strings::JNIString;
 use jni::sys::jlong;
@@ -405,6 +405,47 @@ pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeSetStrict<'cal
 ) {
     unowned_env
         .with_env(|_env| -> Result<(), Failure> { Ok(lookup(handle)?.set_strict(strict)?) })
+        .resolve::<ThrowSmsGuardException>()
+}
+
+/// `static native String nativeLoadModel(long handle, byte[] model, String manifestJson)`: a
+/// model update (NNEF archive + manifest), see `SmsGuard::load_model`. Returns the new model's
+/// name; `INVALID_DATA` when it is refused, and the model in use stays.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeLoadModel<'caller>(
+    mut unowned_env: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+    model: JByteArray<'caller>,
+    manifest: JString<'caller>,
+) -> JString<'caller> {
+    unowned_env
+        .with_env(|env| -> Result<JString<'caller>, Failure> {
+            let guard = lookup(handle)?;
+            if model.is_null() {
+                return Err(Failure::BadArgument("model bytes are null"));
+            }
+            let bytes = env.convert_byte_array(&model)?;
+            let name = guard.load_model(bytes, string_arg(env, &manifest)?)?;
+            Ok(JString::from_str(env, name)?)
+        })
+        .resolve::<ThrowSmsGuardException>()
+}
+
+/// `static native String nativeModelName(long handle)`: the model in use, or null (rules only).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeModelName<'caller>(
+    mut unowned_env: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+) -> JString<'caller> {
+    unowned_env
+        .with_env(|env| -> Result<JString<'caller>, Failure> {
+            match lookup(handle)?.version().model {
+                Some(name) => Ok(JString::from_str(env, name)?),
+                None => Ok(JString::default()),
+            }
+        })
         .resolve::<ThrowSmsGuardException>()
 }
 

@@ -5,6 +5,7 @@ import com.smsguard.ffi.Action
 import com.smsguard.ffi.GuardConfig
 import com.smsguard.ffi.InternalException
 import com.smsguard.ffi.SmsGuard
+import com.smsguard.ffi.SmsGuardException
 import com.smsguard.ffi.SmsMessage
 import com.smsguard.ffi.UserRuleEffect
 import com.smsguard.ffi.UserRuleKind
@@ -114,6 +115,26 @@ class SmsGuardTest {
             assertTrue(model != null && model.startsWith("embbag"), "model in use: $model")
             val e = g.explain(SmsMessage("10690000999", "【某书店】周末全场新书八折，回T退订", null))
             assertTrue(e.model != null, "explanations carry the model's score")
+        }
+    }
+
+    @Test
+    fun modelUpdateIsCheckedAndARefusedOneLeavesTheModelInUse() {
+        val dir = java.io.File(System.getProperty("smsguard.testdata") ?: error("smsguard.testdata not set"), "model")
+        val archive = java.io.File(dir, "tiny.nnef.tar").readBytes()
+        val manifest = java.io.File(dir, "tiny.manifest.json").readText()
+        SmsGuard.withConfig(GuardConfig(emptyList(), null, true)).use { g ->
+            val embedded = g.version().model
+            val corrupt = archive.copyOf().also { it[it.size / 2] = (it[it.size / 2].toInt() xor 1).toByte() }
+            val e = assertFailsWith<SmsGuardException.InvalidData> { g.loadModel(corrupt, manifest) }
+            assertTrue(e.origin.startsWith("model") && e.detail.contains("sha256"), "reason: ${e.message}")
+            assertEquals(embedded, g.version().model, "the embedded model stays in use")
+            assertFailsWith<SmsGuardException.InvalidData> { g.loadModel(archive, "{ not json") }
+            assertEquals(embedded, g.version().model)
+
+            val name = g.loadModel(archive, manifest)
+            assertEquals(name, g.version().model)
+            assertTrue(name != embedded, "the update is a different model: $name")
         }
     }
 

@@ -151,6 +151,25 @@ class BindingsTest(unittest.TestCase):
         self.assertTrue(v.library)
         self.assertGreaterEqual(v.normaliser, 1)
 
+    def test_model_update_is_checked_and_a_refused_one_leaves_the_model_in_use(self):
+        model_dir = os.path.join(os.path.dirname(__file__), "..", "..", "..", "testdata", "model")
+        with open(os.path.join(model_dir, "tiny.nnef.tar"), "rb") as f:
+            archive = f.read()
+        with open(os.path.join(model_dir, "tiny.manifest.json"), encoding="utf-8") as f:
+            manifest = f.read()
+        g = sg.SmsGuard.with_config(sg.GuardConfig(rule_packs=[], institutions=None, embedded_model=True))
+        embedded = g.version().model
+        self.assertTrue(embedded.startswith("embbag"), embedded)
+        corrupt = bytearray(archive)
+        corrupt[len(corrupt) // 2] ^= 1
+        with self.assertRaises(sg.SmsGuardError.InvalidData) as e:
+            g.load_model(bytes(corrupt), manifest)
+        self.assertIn("sha256", e.exception.detail)
+        self.assertEqual(g.version().model, embedded)
+        name = g.load_model(archive, manifest)
+        self.assertEqual(g.version().model, name)
+        self.assertNotEqual(name, embedded)
+
 
 PROMO_SENDER = "1069012345678"
 PROMO = "【潮汐优选】双十二会员日，全场满199减60，回T退订"

@@ -140,6 +140,21 @@ public final class SmsGuardNative implements AutoCloseable {
         nativeSetStrict(handle, strict);
     }
 
+    /**
+     * Use a model update (an NNEF archive and its manifest JSON) from the next call on, in place
+     * of the model in use. It is checked first (sha256, featuriser and normaliser versions, archive
+     * bounds, a test run); a wrong or corrupt model throws {@code INVALID_DATA} and the model in
+     * use stays. Returns the new model's name. Not persisted: load it again after opening.
+     */
+    public String loadModel(byte[] model, String manifestJson) {
+        return nativeLoadModel(handle, model, manifestJson);
+    }
+
+    /** The model in use (e.g. {@code embbag-v2}), or null when classifying with rules only. */
+    public String modelName() {
+        return nativeModelName(handle);
+    }
+
     /** {@code {library version, normaliser version}}. */
     public static String[] version() {
         return nativeVersion().split("\u001f", 2);
@@ -174,6 +189,10 @@ public final class SmsGuardNative implements AutoCloseable {
     static native String nativeClassify(long handle, String sender, String body);
 
     static native String nativeExplainJson(long handle, String sender, String body);
+
+    static native String nativeLoadModel(long handle, byte[] model, String manifestJson);
+
+    static native String nativeModelName(long handle);
 
     static native String nativeVersion();
 

@@ -202,6 +202,33 @@ public final class SmsGuardNativeTest {
             }
         });
 
+        test("a model update is checked: refused ones leave the model in use", () -> {
+            String dir = System.getProperty("smsguard.testdata") + "/model/";
+            byte[] archive = Files.readAllBytes(Paths.get(dir + "tiny.nnef.tar"));
+            String manifest = new String(Files.readAllBytes(Paths.get(dir + "tiny.manifest.json")),
+                    StandardCharsets.UTF_8);
+            try (SmsGuardNative g = SmsGuardNative.open(null, null, true)) {
+                String embedded = g.modelName();
+                check(embedded != null && embedded.startsWith("embbag"), "embedded model: " + embedded);
+                byte[] corrupt = archive.clone();
+                corrupt[corrupt.length / 2] ^= 1;
+                SmsGuardException e = expectThrows(SmsGuardException.class, () -> g.loadModel(corrupt, manifest));
+                checkEq(SmsGuardException.Kind.INVALID_DATA, e.getKind(), "kind");
+                check(e.getMessage().contains("sha256"), e.getMessage());
+                checkEq(embedded, g.modelName(), "still the embedded model");
+                e = expectThrows(SmsGuardException.class, () -> g.loadModel(null, manifest));
+                checkEq(SmsGuardException.Kind.BAD_ARGUMENT, e.getKind(), "null bytes");
+                String name = g.loadModel(archive, manifest);
+                checkEq(name, g.modelName(), "the update is in use");
+                check(!name.equals(embedded), "a different model");
+                check(g.explainJson("10690000999", "【某书店】周末全场新书八折，回T退订")
+                        .contains("\"model_name\":\"" + name + "\""), "explanations use the update");
+            }
+            try (SmsGuardNative g = SmsGuardNative.open()) {
+                checkEq(null, g.modelName(), "rules only");
+            }
+        });
+
         test("concurrent calls agree", () -> {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
