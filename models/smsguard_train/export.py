@@ -47,7 +47,7 @@ def build_graph(q_table: np.ndarray, scale: float, wa: np.ndarray, ba: np.ndarra
                 wc: np.ndarray | None = None, bc: np.ndarray | None = None,
                 name: str = "smsguard", idf: np.ndarray | None = None) -> onnx.ModelProto:
     """idf: optional float32 [V] weights; the bag is then sum(idf[id] * row) / sum(idf[id])
-    (a second Gather, then Mul/ReduceSum/Div) instead of the plain mean."""
+    (a second Gather, then MatMul/ReduceSum/Div) instead of the plain mean."""
     vocab, dim = q_table.shape
     assert q_table.dtype == np.int8 and wa.shape == (dim, 4) and ba.shape == (4,)
     inits = [
@@ -56,26 +56,27 @@ def build_graph(q_table: np.ndarray, scale: float, wa: np.ndarray, ba: np.ndarra
         numpy_helper.from_array(wa.astype(np.float32), "wa"),
         numpy_helper.from_array(ba.astype(np.float32), "ba"),
     ]
+    # The scale multiplies the [1, D] bag, not the [n, D] rows (same math, n times fewer
+    # multiplications), and the idf weighting is one MatMul: tract evaluates a broadcast Mul
+    # over [n, D] through a generic strided loop that took half the model's time.
     nodes = [
-        helper.make_node("Gather", ["table", "ids"], ["rows_q"], axis=0),
+        helper.make_node("Gather", ["table", "ids"], ["rows_q"], axis=0),    # [n, D] int8
         helper.make_node("Cast", ["rows_q"], ["rows_f"], to=TensorProto.FLOAT),
-        helper.make_node("Mul", ["rows_f", "scale"], ["rows"]),
     ]
     if idf is None:
-        nodes.append(helper.make_node("ReduceMean", ["rows"], ["bag"], axes=[0], keepdims=1))
+        nodes.append(helper.make_node("ReduceMean", ["rows_f"], ["bag_q"], axes=[0], keepdims=1))
     else:
         assert idf.shape == (vocab,) and np.all(idf > 0), "idf weights must be positive (no 0/0 bag)"
         inits += [numpy_helper.from_array(idf.astype(np.float32), "idf"),
-                  numpy_helper.from_array(np.array([0], dtype=np.int64), "axis0"),
-                  numpy_helper.from_array(np.array([1], dtype=np.int64), "axis1")]
+                  numpy_helper.from_array(np.array([0], dtype=np.int64), "axis0")]
         nodes += [
             helper.make_node("Gather", ["idf", "ids"], ["w"], axis=0),           # [n]
-            helper.make_node("Unsqueeze", ["w", "axis1"], ["w_col"]),            # [n, 1]
-            helper.make_node("Mul", ["rows", "w_col"], ["rows_w"]),              # [n, D]
-            helper.make_node("ReduceSum", ["rows_w", "axis0"], ["num"], keepdims=1),  # [1, D]
-            helper.make_node("ReduceSum", ["w", "axis0"], ["den"], keepdims=1),       # [1]
-            helper.make_node("Div", ["num", "den"], ["bag"]),                     # [1, D]
+            helper.make_node("Unsqueeze", ["w", "axis0"], ["w_row"]),            # [1, n]
+            helper.make_node("MatMul", ["w_row", "rows_f"], ["num"]),            # [1, D]
+            helper.make_node("ReduceSum", ["w", "axis0"], ["den"], keepdims=1),  # [1]
+            helper.make_node("Div", ["num", "den"], ["bag_q"]),                  # [1, D]
         ]
+    nodes.append(helper.make_node("Mul", ["bag_q", "scale"], ["bag"]))           # dequantized
     nodes += [
         helper.make_node("MatMul", ["bag", "wa"], ["la0"]),
         helper.make_node("Add", ["la0", "ba"], ["la"]),

@@ -7,7 +7,7 @@
 //! ONNX/protobuf front end that made up most of its bytes (see bindings/README.md, Size).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tract_nnef::prelude::*;
 
@@ -25,13 +25,18 @@ const ORIGIN: &str = "model";
 pub const EMBEDDED_NNEF: &[u8] = include_bytes!("../../../models/smsguard.nnef.tar");
 pub const EMBEDDED_MANIFEST: &str = include_str!("../../../models/manifest.json");
 
-/// A loaded, validated model. Cheap to share: `predict` takes `&self` and runs a fresh
-/// state of the one optimised plan per call.
+/// A loaded, validated model. Cheap to share: `predict` takes `&self`; runs borrow a state of
+/// the one optimised plan from a small pool (building a state per call was a measurable part
+/// of the per-message time), so concurrent callers never share one.
 pub struct NnefModel {
     plan: Arc<TypedRunnableModel>,
+    states: Mutex<Vec<TypedSimpleState>>,
     manifest: ValidManifest,
     name: String,
 }
+
+/// States kept for reuse; more concurrent callers than this build and drop their own.
+const POOLED_STATES: usize = 8;
 
 impl std::fmt::Debug for NnefModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -58,7 +63,7 @@ impl NnefModel {
             .map_err(|_| DataError::new(ORIGIN, "the model archive made the loader fail (panic)"))?
             .map_err(|e| DataError::new(ORIGIN, format!("not a loadable NNEF model archive: {e:#}")))?;
         let name = format!("{}-v{}", manifest.manifest.name, manifest.manifest.version);
-        let model = NnefModel { plan, manifest, name };
+        let model = NnefModel { plan, states: Mutex::new(Vec::new()), manifest, name };
         model.self_check()?;
         Ok(model)
     }
@@ -94,7 +99,18 @@ impl NnefModel {
         let n_cat = self.manifest.categories.len();
         let result = catch_unwind(AssertUnwindSafe(|| -> TractResult<Outputs> {
             let input = Tensor::from_shape(&[ids.len()], ids)?;
-            let outputs = self.plan.run(tvec!(input.into()))?;
+            let mut state = match self.states.lock().ok().and_then(|mut pool| pool.pop()) {
+                Some(state) => state,
+                None => self.plan.spawn()?,
+            };
+            let outputs = state.run(tvec!(input.into()))?;
+            // Only a state whose run succeeded goes back (after an error or a panic it is
+            // dropped, whatever it holds).
+            if let Ok(mut pool) = self.states.lock() {
+                if pool.len() < POOLED_STATES {
+                    pool.push(state);
+                }
+            }
             let read = |i: usize, width: usize| -> TractResult<Vec<f32>> {
                 let Some(t) = outputs.get(i) else {
                     return Err(TractError::msg(format!("output {i} is missing")));

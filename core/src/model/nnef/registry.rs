@@ -19,13 +19,14 @@ pub fn device_nnef() -> Nnef {
     let mut stdlib = stdlib_for_parsing.clone();
     let mut nnef = Registry::new("tract_nnef");
     // Standard NNEF primitives: declared in tract's stdlib text, deserialised by tract's own code.
-    let primitives: [(&str, ToTract); 9] = [
+    let primitives: [(&str, ToTract); 10] = [
         ("external", deser::external),
         ("variable", deser::variable),
         ("reshape", deser::reshape),
         ("squeeze", deser::squeeze),
         ("unsqueeze", deser::unsqueeze),
         ("matmul", deser::matmul),
+        ("transpose", deser::transpose),
         ("sum_reduce", deser::reduce),
         ("max_reduce", deser::reduce),
         ("softmax", deser::softmax),
