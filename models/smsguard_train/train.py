@@ -256,6 +256,14 @@ def calibrate_junk(pa: np.ndarray, recs: list[dict], budget: float) -> float:
     return 0.99
 
 
+def split_families(recs: list[dict], ids: list[np.ndarray], families) -> tuple[tuple, tuple]:
+    """(records, ids) of the other families, and of these families."""
+    inside = [r.get("family") in families for r in recs]
+    keep = tuple([x[k] for k in range(len(recs)) if not inside[k]] for x in (recs, ids))
+    out = tuple([x[k] for k in range(len(recs)) if inside[k]] for x in (recs, ids))
+    return keep, out
+
+
 def cached_features(exe: Path, path: Path, cache_dir: Path, ver: dict) -> tuple[list[dict], list[np.ndarray]]:
     recs = read_jsonl(path)
     key = hashlib.sha256(path.read_bytes() + json.dumps(ver, sort_keys=True).encode()
@@ -291,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="idf-weighted bag (an idf Gather in the graph)")
     ap.add_argument("--exclude-family", nargs="*", default=[],
                     help="training families to leave out (e.g. uci: the English corpora)")
+    ap.add_argument("--holdout-family", nargs="*", default=[],
+                    help="families to leave out of train and valid and evaluate as 'heldout_family'")
     # 0.1863 = embbag-v1's benign → promotion/junk on the Chinese part of valid: the new model is
     # run at the old one's operating point, so that more spam caught is not bought with more benign out.
     ap.add_argument("--target-benign-to-spam", type=float, default=0.1863,
@@ -319,9 +329,17 @@ def main(argv: list[str] | None = None) -> int:
 
     recs, ids = data["train"]
     if args.exclude_family:
-        keep = [k for k, r in enumerate(recs) if r.get("family") not in args.exclude_family]
-        log(f"leaving out families {args.exclude_family}: {len(recs) - len(keep)} training messages")
-        recs, ids = [recs[k] for k in keep], [ids[k] for k in keep]
+        (recs, ids), out = split_families(recs, ids, args.exclude_family)
+        log(f"leaving out families {args.exclude_family}: {len(out[0])} training messages")
+    if args.holdout_family:
+        # Evaluated like the test family: its training and validation messages form the split
+        # "heldout_family", and valid (which sets the operating point) keeps only the families
+        # that trained. `select.py` chooses settings with it.
+        (recs, ids), out_train = split_families(recs, ids, args.holdout_family)
+        data["valid"], out_valid = split_families(*data["valid"], args.holdout_family)
+        data["heldout_family"] = (out_train[0] + out_valid[0], out_train[1] + out_valid[1])
+        log(f"holding out families {args.holdout_family}: {len(out_train[0])} training and "
+            f"{len(out_valid[0])} validation messages")
     idf = compute_idf(ids, vocab) if args.idf else None
     cat_counts = Counter(r["category"] for r in recs if r.get("category") in FITS.get(r["action"], ()))
     categories = sorted(c for c, n in cat_counts.items() if n >= 20)
@@ -398,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
         "dim": d, "epochs": args.epochs, "head_epochs": args.head_epochs, "lr": args.lr,
         "batch": args.batch, "l2": args.l2, "balance": args.balance, "benign_weight": args.benign_weight,
         "seed": args.seed, "dropout": args.dropout, "idf": bool(args.idf),
-        "exclude_family": list(args.exclude_family), "target_benign_to_spam": args.target_benign_to_spam,
+        "exclude_family": list(args.exclude_family), "holdout_family": list(args.holdout_family),
+        "target_benign_to_spam": args.target_benign_to_spam,
         "spam_bias_shift": shift,
         "scale": scale, "train_n": int(x.shape[0]),
         "train_by_source_action": {f"{s}/{a}": n for (s, a), n in
