@@ -454,10 +454,7 @@ impl SmsGuard {
     }
 
     pub fn version(&self) -> VersionInfo {
-        let engine = self.engine();
-        // The model name is only reported through explanations; ask with an empty message.
-        let model = engine.explain(&core::SmsMessage::default()).model_name;
-        VersionInfo { model, ..library_version() }
+        VersionInfo { model: self.engine().model_name().map(str::to_string), ..library_version() }
     }
 }
 

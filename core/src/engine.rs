@@ -109,6 +109,11 @@ impl Engine {
         self
     }
 
+    /// The name of the model in use (`embbag-v2`), or `None` when classifying with rules only.
+    pub fn model_name(&self) -> Option<&str> {
+        self.model.as_deref().map(|m| m.name())
+    }
+
     /// Use the model shipped in the library (loaded and optimised once per process).
     pub fn with_embedded_model(self) -> Result<Self, DataError> {
         let model: Arc<dyn Model> = NnefModel::embedded()?;
@@ -180,7 +185,7 @@ impl Engine {
             signature,
             rule_hits,
             model,
-            model_name: self.model.as_ref().map(|m| m.name().to_string()),
+            model_name: self.model_name().map(str::to_string),
             verdict,
         }
     }
