@@ -252,15 +252,20 @@ fn build_engine(opts: &GlobalOpts) -> Result<Engine, CliError> {
     if opts.embedded_model {
         engine = engine.with_embedded_model()?;
     }
-    if let (Some(model), Some(manifest)) = (&opts.model, &opts.manifest) {
-        let bytes = std::fs::read(model).map_err(|e| CliError::io(model.display().to_string(), e))?;
-        let manifest = read_text(manifest)?;
+    if let Some((bytes, manifest)) = model_files(opts)? {
         engine = engine.with_model(std::sync::Arc::new(NnefModel::from_bytes(&bytes, &manifest)?));
     }
     if opts.state.is_some() {
         engine = engine.with_user_state(&state::load(opts.state.as_deref())?)?;
     }
     Ok(engine)
+}
+
+/// The bytes of `--model` and the text of its `--manifest`, when both are given.
+fn model_files(opts: &GlobalOpts) -> Result<Option<(Vec<u8>, String)>, CliError> {
+    let (Some(model), Some(manifest)) = (&opts.model, &opts.manifest) else { return Ok(None) };
+    let bytes = std::fs::read(model).map_err(|e| CliError::io(model.display().to_string(), e))?;
+    Ok(Some((bytes, read_text(manifest)?)))
 }
 
 /// A whole data file as text: missing/unreadable → I/O error, not UTF-8 → data error.
@@ -327,13 +332,7 @@ fn bench(opts: &GlobalOpts, args: BenchArgs) -> Result<(), CliError> {
     let mix: Vec<SmsMessage> =
         demo::inbox()?.into_iter().map(|m| SmsMessage::new(m.sender, m.body)).collect();
     // A fresh load of the model in use (the engine itself shares the one loaded per process).
-    let file = match (&opts.model, &opts.manifest) {
-        (Some(model), Some(manifest)) => Some((
-            std::fs::read(model).map_err(|e| CliError::io(model.display().to_string(), e))?,
-            read_text(manifest)?,
-        )),
-        _ => None,
-    };
+    let file = model_files(opts)?;
     let load = || -> Box<dyn std::any::Any> {
         Box::new(match &file {
             Some((bytes, manifest)) => NnefModel::from_bytes(bytes, manifest),
