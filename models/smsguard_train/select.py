@@ -49,8 +49,14 @@ def train_args(setting: dict) -> list[str]:
 
 def run_fold(work: Path, setting: dict, fold: str) -> dict:
     with tempfile.TemporaryDirectory() as out:
-        cmd = [sys.executable, "-m", "smsguard_train.train", "--work", str(work), "--out", out,
-               "--holdout-family", fold, *train_args(setting)]
+        # train.py reads whatever splits its --work holds: give it train and valid only, so the
+        # test family and notify are neither read nor scored (features still come from the cache).
+        splits = Path(out) / "splits"
+        splits.mkdir()
+        for name in ("train.jsonl", "valid.jsonl"):
+            (splits / name).symlink_to(work / name)
+        cmd = [sys.executable, "-m", "smsguard_train.train", "--work", str(splits), "--cache", str(work),
+               "--out", out, "--holdout-family", fold, *train_args(setting)]
         done = subprocess.run(cmd, capture_output=True, text=True, cwd=features.REPO / "models")
         if done.returncode != 0:
             raise RuntimeError(f"training failed for {setting} without {fold}:\n{done.stderr[-2000:]}")
