@@ -175,32 +175,39 @@ const LEADING_PAIRS: [(char, char); 4] = [('【', '】'), ('[', ']'), ('［', '�
 /// - The name is the folded content, trimmed. It is valid when it has 2–16 characters, at least one
 ///   letter (Latin or CJK: digits- or symbols-only content is a counter or a code, not a brand), no
 ///   URL-like text and no bracket inside. Otherwise `Invalid` with a short problem.
+///   [`Institutions::check`] also accepts a digits-only name that the table registers (the service
+///   hotlines `12306`, `12345`, …).
 ///
 /// Work is bounded by the window, except the skipping of leading/trailing padding, which is linear.
 pub fn scan(body: &str) -> SignatureScan {
+    scan_with(body, &|_| false)
+}
+
+/// [`scan`], where `registered` says whether a folded digits-only name is a registered signature.
+fn scan_with(body: &str, registered: &dyn Fn(&str) -> bool) -> SignatureScan {
     let start = body.trim_start_matches(is_padding);
     let mut chars = start.chars();
     if let Some(first) = chars.next() {
         if let Some(&(_, close)) = LEADING_PAIRS.iter().find(|(open, _)| *open == first) {
-            return leading(chars.as_str(), close);
+            return leading(chars.as_str(), close, registered);
         }
     }
-    trailing(body)
+    trailing(body, registered)
 }
 
-fn leading(after_open: &str, close: char) -> SignatureScan {
+fn leading(after_open: &str, close: char, registered: &dyn Fn(&str) -> bool) -> SignatureScan {
     for (n, (i, c)) in after_open.char_indices().enumerate() {
         if n >= BRACKET_WINDOW {
             break;
         }
         if c == close {
-            return validate(&after_open[..i], Placement::Leading);
+            return validate(&after_open[..i], Placement::Leading, registered);
         }
     }
     invalid("no closing bracket")
 }
 
-fn trailing(body: &str) -> SignatureScan {
+fn trailing(body: &str, registered: &dyn Fn(&str) -> bool) -> SignatureScan {
     let end = body.trim_end_matches(|c: char| is_padding(c) || is_trailing_punctuation(c));
     let Some(before_close) = end.strip_suffix('】') else {
         return SignatureScan::None;
@@ -210,7 +217,7 @@ fn trailing(body: &str) -> SignatureScan {
             break;
         }
         if c == '【' {
-            return validate(&before_close[i + c.len_utf8()..], Placement::Trailing);
+            return validate(&before_close[i + c.len_utf8()..], Placement::Trailing, registered);
         }
     }
     SignatureScan::None
@@ -221,7 +228,7 @@ fn invalid(problem: &str) -> SignatureScan {
 }
 
 /// Check the raw content between the brackets and build the signature.
-fn validate(content: &str, placement: Placement) -> SignatureScan {
+fn validate(content: &str, placement: Placement, registered: &dyn Fn(&str) -> bool) -> SignatureScan {
     if content.chars().any(is_bracket) {
         return invalid("nested brackets");
     }
@@ -237,7 +244,9 @@ fn validate(content: &str, placement: Placement) -> SignatureScan {
     if len > *NAME_CHARS.end() {
         return invalid("too long (over 16 characters)");
     }
-    if !name.chars().any(char::is_alphabetic) {
+    let has_letter = name.chars().any(char::is_alphabetic);
+    let registered_number = name.chars().all(|c| c.is_ascii_digit()) && registered(&name);
+    if !has_letter && !registered_number {
         return invalid("no letters (digits or symbols only)");
     }
     if looks_like_url(&name) {
@@ -438,7 +447,8 @@ impl Institutions {
 
     /// Scan the body and check its signature against the sender.
     pub fn check(&self, body: &str, sender: &Sender) -> SignatureCheck {
-        let scan = scan(body);
+        // Exact aliases only: a longer number merely containing `12345` is not that hotline.
+        let scan = scan_with(body, &|digits| self.by_alias.contains_key(digits));
         let found = match &scan {
             SignatureScan::Valid { signature } => self.find(&key_of_folded(&signature.name)),
             _ => None,
