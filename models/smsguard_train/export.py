@@ -45,11 +45,14 @@ def quantize_table(table: np.ndarray, clip_quantile: float = 1.0) -> tuple[np.nd
 
 def build_graph(q_table: np.ndarray, scale: float, wa: np.ndarray, ba: np.ndarray,
                 wc: np.ndarray | None = None, bc: np.ndarray | None = None,
-                name: str = "smsguard", idf: np.ndarray | None = None) -> onnx.ModelProto:
+                name: str = "smsguard", idf: np.ndarray | None = None,
+                w1: np.ndarray | None = None, b1: np.ndarray | None = None) -> onnx.ModelProto:
     """idf: optional float32 [V] weights; the bag is then sum(idf[id] * row) / sum(idf[id])
-    (a second Gather, then MatMul/ReduceSum/Div) instead of the plain mean."""
+    (a second Gather, then MatMul/ReduceSum/Div) instead of the plain mean.
+    w1, b1: optional hidden layer [D, H]; the heads then read Relu(bag @ w1 + b1)."""
     vocab, dim = q_table.shape
-    assert q_table.dtype == np.int8 and wa.shape == (dim, 4) and ba.shape == (4,)
+    width = dim if w1 is None else w1.shape[1]
+    assert q_table.dtype == np.int8 and wa.shape == (width, 4) and ba.shape == (4,)
     inits = [
         numpy_helper.from_array(q_table, "table"),
         numpy_helper.from_array(np.array(scale, dtype=np.float32), "scale"),
@@ -77,18 +80,29 @@ def build_graph(q_table: np.ndarray, scale: float, wa: np.ndarray, ba: np.ndarra
             helper.make_node("Div", ["num", "den"], ["bag_q"]),                  # [1, D]
         ]
     nodes.append(helper.make_node("Mul", ["bag_q", "scale"], ["bag"]))           # dequantized
+    head_in = "bag"
+    if w1 is not None:
+        assert b1 is not None and w1.shape[0] == dim and b1.shape == (width,)
+        inits += [numpy_helper.from_array(w1.astype(np.float32), "w1"),
+                  numpy_helper.from_array(b1.astype(np.float32), "b1")]
+        nodes += [
+            helper.make_node("MatMul", ["bag", "w1"], ["hid0"]),
+            helper.make_node("Add", ["hid0", "b1"], ["hid1"]),
+            helper.make_node("Relu", ["hid1"], ["hidden"]),                      # [1, H]
+        ]
+        head_in = "hidden"
     nodes += [
-        helper.make_node("MatMul", ["bag", "wa"], ["la0"]),
+        helper.make_node("MatMul", [head_in, "wa"], ["la0"]),
         helper.make_node("Add", ["la0", "ba"], ["la"]),
         helper.make_node("Softmax", ["la"], ["actions"], axis=-1),
     ]
     outputs = [helper.make_tensor_value_info("actions", TensorProto.FLOAT, [1, 4])]
     if wc is not None:
-        assert bc is not None and wc.shape[0] == dim and bc.shape == (wc.shape[1],)
+        assert bc is not None and wc.shape[0] == width and bc.shape == (wc.shape[1],)
         inits += [numpy_helper.from_array(wc.astype(np.float32), "wc"),
                   numpy_helper.from_array(bc.astype(np.float32), "bc")]
         nodes += [
-            helper.make_node("MatMul", ["bag", "wc"], ["lc0"]),
+            helper.make_node("MatMul", [head_in, "wc"], ["lc0"]),
             helper.make_node("Add", ["lc0", "bc"], ["lc"]),
             helper.make_node("Softmax", ["lc"], ["categories"], axis=-1),
         ]
@@ -116,7 +130,7 @@ def regraph(onnx_path: Path, manifest_path: Path, goldens_path: Path) -> bytes:
     old = onnx.load_from_string(onnx_path.read_bytes())
     w = graph_weights(old)
     model = build_graph(w["table"], float(w["scale"]), w["wa"], w["ba"], w.get("wc"), w.get("bc"),
-                        name=old.graph.name, idf=w.get("idf"))
+                        name=old.graph.name, idf=w.get("idf"), w1=w.get("w1"), b1=w.get("b1"))
     old_runner = OrtRunner(old.SerializeToString())
     data = save(model, onnx_path)
     new_runner = OrtRunner(data)

@@ -127,10 +127,52 @@ class Adam:
 
 
 def forward(p: dict, x: sp.csr_matrix, table: np.ndarray | None = None):
+    """Returns (bag, head input, action probabilities, category probabilities). With a hidden
+    layer ("W1") the heads read relu(bag @ W1 + b1): one nonlinearity lets the model combine
+    n-grams (a bank's wording *and* a link) where the plain bag can only add them."""
     h = x @ (p["E"] if table is None else table)
-    pa = softmax(h @ p["Wa"] + p["ba"])
-    pc = softmax(h @ p["Wc"] + p["bc"]) if "Wc" in p else None
-    return h, pa, pc
+    z = np.maximum(h @ p["W1"] + p["b1"], 0.0) if "W1" in p else h
+    pa = softmax(z @ p["Wa"] + p["ba"])
+    pc = softmax(z @ p["Wc"] + p["bc"]) if "Wc" in p else None
+    return h, z, pa, pc
+
+
+def loss_and_grads(p: dict, xb: sp.csr_matrix, mb: np.ndarray, yb: np.ndarray, wb: np.ndarray, *,
+                   cat_weight: float, l2: float, frozen_table: np.ndarray | None = None
+                   ) -> tuple[float, dict[str, np.ndarray]]:
+    """The batch objective (weighted mean action loss + cat_weight × weighted mean category loss;
+    the l2 term's gradient is added, its value is not counted) and its gradients."""
+    wsum = wb.sum()
+    wn = wb / wsum
+    h, z, pa, pc = forward(p, xb, frozen_table)
+    # Set-valued targets: loss -log(sum of p over the allowed actions); its gradient is
+    # p minus p renormalised over the set (the one-hot case when the set has one action).
+    inside = pa * mb
+    mass = inside.sum(1, keepdims=True) + 1e-12
+    loss = float(-(wn * np.log(mass[:, 0])).sum())
+    ga = pa - inside / mass
+    ga *= wn[:, None]  # in place: keeps float32, so retraining reproduces the shipped bytes
+    grads = {"Wa": z.T @ ga, "ba": ga.sum(0)}
+    gz = ga @ p["Wa"].T
+    if pc is not None:
+        has = yb >= 0
+        rows = np.arange(len(yb))[has]
+        loss += float(-(cat_weight * wn[has] * np.log(pc[rows, yb[has]] + 1e-12)).sum())
+        gc = pc.copy()
+        gc[rows, yb[has]] -= 1.0
+        gc[~has] = 0.0
+        gc *= (cat_weight * wb / wsum)[:, None]
+        grads["Wc"] = z.T @ gc
+        grads["bc"] = gc.sum(0)
+        gz += gc @ p["Wc"].T
+    if "W1" in p:
+        gz = gz * (z > 0.0)
+        grads["W1"] = h.T @ gz + l2 * p["W1"]
+        grads["b1"] = gz.sum(0)
+        gz = gz @ p["W1"].T
+    if frozen_table is None:
+        grads["E"] = np.asarray(xb.T @ gz) + l2 * p["E"]
+    return loss, grads
 
 
 def train_epochs(p: dict, x: sp.csr_matrix, ya: np.ndarray, yc: np.ndarray, w: np.ndarray, *,
@@ -155,30 +197,9 @@ def train_epochs(p: dict, x: sp.csr_matrix, ya: np.ndarray, yc: np.ndarray, w: n
                 xb.data *= rng.random(xb.data.shape[0]) >= dropout
                 sums = np.asarray(xb.sum(axis=1)).ravel()
                 xb = sp.diags(np.where(sums > 0, 1.0 / np.maximum(sums, 1e-12), 0.0)) @ xb
-            wsum = wb.sum()
-            h, pa, pc = forward(p, xb, frozen_table)
-            # Set-valued targets: loss -log(sum of p over the allowed actions); its gradient is
-            # p minus p renormalised over the set (the one-hot case when the set has one action).
-            mb = ya[idx]
-            inside = pa * mb
-            mass = inside.sum(1, keepdims=True) + 1e-12
-            ga = pa - inside / mass
-            ga *= (wb / wsum)[:, None]
-            tot += float(-(wb * np.log(mass[:, 0])).sum())
-            grads = {"Wa": h.T @ ga, "ba": ga.sum(0)}
-            gh = ga @ p["Wa"].T
-            if pc is not None:
-                yb = yc[idx]
-                has = yb >= 0
-                gc = pc.copy()
-                gc[np.arange(len(idx))[has], yb[has]] -= 1.0
-                gc[~has] = 0.0
-                gc *= (cat_weight * wb / wsum)[:, None]
-                grads["Wc"] = h.T @ gc
-                grads["bc"] = gc.sum(0)
-                gh += gc @ p["Wc"].T
-            if frozen_table is None:
-                grads["E"] = np.asarray(xb.T @ gh) + l2 * p["E"]
+            loss, grads = loss_and_grads(p, xb, ya[idx], yc[idx], wb, cat_weight=cat_weight, l2=l2,
+                                         frozen_table=frozen_table)
+            tot += loss * wb.sum()
             opt.step(p, grads)
         log(f"  epoch {ep + 1}/{epochs}: weighted loss {tot / w.sum():.4f} ({time.time() - t0:.1f}s)")
 
@@ -285,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=features.REPO / "models")
     ap.add_argument("--cache", type=Path, default=None, help="feature cache (default: --work)")
     ap.add_argument("--dim", type=int, default=16)
+    ap.add_argument("--hidden", type=int, default=0, help="width of a relu layer before the heads (0: none)")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--head-epochs", type=int, default=2)
     ap.add_argument("--lr", type=float, default=0.003)
@@ -354,9 +376,14 @@ def main(argv: list[str] | None = None) -> int:
     d, c = args.dim, len(categories)
     p = {
         "E": rng.normal(0.0, 0.1, size=(vocab, d)).astype(np.float32),
-        "Wa": np.zeros((d, 4), dtype=np.float32), "ba": np.zeros(4, dtype=np.float32),
-        "Wc": np.zeros((d, c), dtype=np.float32), "bc": np.zeros(c, dtype=np.float32),
     }
+    k = d
+    if args.hidden > 0:
+        k = args.hidden
+        p["W1"] = rng.normal(0.0, np.sqrt(2.0 / d), size=(d, k)).astype(np.float32)
+        p["b1"] = np.full(k, 0.01, dtype=np.float32)
+    p.update({"Wa": np.zeros((k, 4), dtype=np.float32), "ba": np.zeros(4, dtype=np.float32),
+              "Wc": np.zeros((k, c), dtype=np.float32), "bc": np.zeros(c, dtype=np.float32)})
     log(f"training on {x.shape[0]} messages, dim {d}, vocab {vocab}")
     train_epochs(p, x, ya, yc, w, epochs=args.epochs, lr=args.lr, batch=args.batch, seed=args.seed,
                  cat_weight=args.cat_weight, l2=args.l2, dropout=args.dropout, log=log)
@@ -373,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
                  seed=args.seed + 1, cat_weight=args.cat_weight, l2=0.0, frozen_table=deq, log=log)
 
     xv = to_csr(data["valid"][1], vocab, idf)
-    _, pav, _ = forward(p, xv, deq)
+    _, _, pav, _ = forward(p, xv, deq)
     shift = 0.0
     if args.target_benign_to_spam is not None and args.target_benign_to_spam >= 0:
         # Chinese valid only: the product's language, and the English corpora's ham is easy.
@@ -381,20 +408,21 @@ def main(argv: list[str] | None = None) -> int:
         shift = match_spam_shift(pav[zh], [data["valid"][0][k] for k in zh], args.target_benign_to_spam)
         for a in ("promotion", "junk"):
             p["ba"][ACTIONS.index(a)] += shift
-        _, pav, _ = forward(p, xv, deq)
+        _, _, pav, _ = forward(p, xv, deq)
         log(f"promotion/junk bias shift from valid (zh): {shift:+.2f}")
     junk_t = calibrate_junk(pav, data["valid"][0], args.junk_budget)
     log(f"junk threshold from valid: {junk_t}")
 
     metrics = {}
     for split, (r, i) in data.items():
-        _, pa_s, _ = forward(p, to_csr(i, vocab, idf), deq)
+        _, _, pa_s, _ = forward(p, to_csr(i, vocab, idf), deq)
         metrics[split] = {"argmax": evaluate(pa_s, r, 0.0), "calibrated": evaluate(pa_s, r, junk_t)}
         m = metrics[split]["calibrated"]
         log(f"{split}: n={m['n']} acc={m['accuracy']:.4f} benign→junk={m.get('benign_to_junk')} "
             f"benign→spam={m.get('benign_to_spam')} spam caught={m.get('spam_caught')}")
 
-    model = export.build_graph(q, scale, p["Wa"], p["ba"], p["Wc"], p["bc"], idf=idf)
+    model = export.build_graph(q, scale, p["Wa"], p["ba"], p["Wc"], p["bc"], idf=idf,
+                               w1=p.get("W1"), b1=p.get("b1"))
     onnx_path = args.out / "smsguard.onnx"
     model_bytes = export.save(model, onnx_path)
     log(f"wrote {onnx_path} ({len(model_bytes)} bytes)")
@@ -403,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     runner = export.OrtRunner(model_bytes)
     vr, vi = data["valid"]
     sample = np.random.default_rng(1).choice(len(vi), size=min(500, len(vi)), replace=False)
-    _, pa_np, pc_np = forward(p, to_csr([vi[k] for k in sample], vocab, idf), deq)
+    _, _, pa_np, pc_np = forward(p, to_csr([vi[k] for k in sample], vocab, idf), deq)
     diff = 0.0
     for row, k in enumerate(sample):
         outs = runner.run(vi[k])
@@ -413,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("exported model disagrees with the trained one")
 
     extra = {
-        "dim": d, "epochs": args.epochs, "head_epochs": args.head_epochs, "lr": args.lr,
+        "dim": d, "hidden": args.hidden, "epochs": args.epochs, "head_epochs": args.head_epochs, "lr": args.lr,
         "batch": args.batch, "l2": args.l2, "balance": args.balance, "benign_weight": args.benign_weight,
         "seed": args.seed, "dropout": args.dropout, "idf": bool(args.idf),
         "exclude_family": list(args.exclude_family), "holdout_family": list(args.holdout_family),

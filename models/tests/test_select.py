@@ -45,3 +45,24 @@ def test_rank_orders_by_mean_left_out_caught():
                           result("best", 0.9, 0.85)])
     assert [r["setting"]["name"] for r in ranked] == ["best", "steady", "lopsided"]
     assert abs(ranked[0]["score"] - 0.875) < 1e-12
+
+
+def test_hidden_grid_varies_only_the_hidden_width_around_v2():
+    grid = select.settings(select.GRIDS["hidden"])
+    assert [s["hidden"] for s in grid] == [0, 16, 32, 64]
+    assert all({k: v for k, v in s.items() if k != "hidden"} == select.V2 for s in grid)
+    assert select.train_args(grid[0]) == select.train_args(select.V2)
+    args = select.train_args({**grid[2], "seed": 7})
+    assert args[args.index("--hidden") + 1] == "32" and args[args.index("--seed") + 1] == "7"
+
+
+def test_rank_averages_a_setting_over_its_seeds():
+    def result(name, seed, *caught):
+        return {"setting": {"name": name, "seed": seed},
+                "folds": {f: {"heldout_caught": c} for f, c in zip(select.FOLDS, caught)}}
+    ranked = select.rank([result("a", 1, 0.9, 0.9), result("a", 2, 0.7, 0.7),
+                          result("b", 1, 0.85, 0.85), result("b", 2, 0.83, 0.83)])
+    assert [r["setting"] for r in ranked] == [{"name": "b"}, {"name": "a"}]
+    assert abs(ranked[0]["score"] - 0.84) < 1e-12 and abs(ranked[1]["score"] - 0.8) < 1e-12
+    assert ranked[1]["seed_scores"] == {"1": 0.9, "2": 0.7}
+    assert abs(ranked[1]["folds"][select.FOLDS[0]]["heldout_caught"] - 0.8) < 1e-12

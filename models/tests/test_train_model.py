@@ -41,7 +41,7 @@ def test_exported_graph_matches_numpy():
     deq = q.astype(np.float32) * np.float32(0.01)
     for n in (1, 7, 120):
         ids = rng.integers(0, vocab, size=n)
-        _, pa, pc = train.forward(p, train.to_csr([ids], vocab), deq)
+        _, _, pa, pc = train.forward(p, train.to_csr([ids], vocab), deq)
         a, c = runner.run(ids)
         np.testing.assert_allclose(a, pa[0], atol=1e-5)
         np.testing.assert_allclose(c, pc[0], atol=1e-5)
@@ -59,10 +59,10 @@ def test_training_learns_a_toy_problem():
          "Wa": np.zeros((8, 4), np.float32), "ba": np.zeros(4, np.float32),
          "Wc": np.zeros((8, 2), np.float32), "bc": np.zeros(2, np.float32)}
     yc = np.where(ya == 3, 1, -1)
-    _, before, _ = train.forward(p, x)
+    _, _, before, _ = train.forward(p, x)
     train.train_epochs(p, x, np.eye(4, dtype=np.float32)[ya], yc, np.ones(n), epochs=5, lr=0.02, batch=64, seed=0, cat_weight=0.5,
                        l2=0.0, log=lambda *a: None)
-    _, after, _ = train.forward(p, x)
+    _, _, after, _ = train.forward(p, x)
     assert (before.argmax(1) == ya).mean() < 0.5
     assert (after.argmax(1) == ya).mean() > 0.95
 
@@ -101,7 +101,7 @@ def test_set_targets_leave_the_split_inside_the_set_free():
     x = train.to_csr(ids, vocab)
     train.train_epochs(p, x, ya, -np.ones(100, int), np.ones(100), epochs=30, lr=0.05, batch=20, seed=0,
                        cat_weight=0.0, l2=0.0, log=lambda *a: None)
-    _, pa, _ = train.forward(p, x)
+    _, _, pa, _ = train.forward(p, x)
     assert (pa[:50, 2] + pa[:50, 3]).min() > 0.9
     assert pa[50:, 3].min() > 0.9
 
@@ -194,7 +194,7 @@ def test_idf_bag_is_the_weighted_mean_and_the_graph_agrees():
     runner = export.OrtRunner(model.SerializeToString())
     deq = q.astype(np.float32) * np.float32(0.02)
     for i in ids + [rng.integers(0, vocab, size=200)]:
-        _, pa, pc = train.forward(p, train.to_csr([i], vocab, idf), deq)
+        _, _, pa, pc = train.forward(p, train.to_csr([i], vocab, idf), deq)
         a, c = runner.run(i)
         np.testing.assert_allclose(a, pa[0], atol=1e-5)
         np.testing.assert_allclose(c, pc[0], atol=1e-5)
@@ -212,3 +212,51 @@ def test_spam_shift_moves_benign_out_of_spam_monotonically():
     # The next grid step would break the target: b is the largest that meets it.
     assert train.evaluate(train.spam_shift(pa, b + 0.05), recs, 0.0)["benign_to_spam"] > 1 / 3
     np.testing.assert_allclose(train.spam_shift(pa, 0.0), pa / pa.sum(1, keepdims=True), rtol=1e-6)
+
+
+def _hidden_params(rng, vocab=40, d=5, k=6, cats=3):
+    return {"E": rng.normal(0, 0.5, size=(vocab, d)), "W1": rng.normal(0, 0.7, size=(d, k)),
+            "b1": rng.normal(0, 0.2, size=k), "Wa": rng.normal(0, 0.5, size=(k, 4)),
+            "ba": rng.normal(0, 0.1, size=4), "Wc": rng.normal(0, 0.5, size=(k, cats)),
+            "bc": rng.normal(0, 0.1, size=cats)}
+
+
+def test_gradients_with_a_hidden_layer_match_finite_differences():
+    rng = np.random.default_rng(11)
+    p = _hidden_params(rng)
+    ids = [rng.integers(0, 40, size=rng.integers(1, 9)) for _ in range(12)]
+    x = train.to_csr(ids, 40)
+    mb = np.zeros((12, 4))
+    mb[np.arange(12), rng.integers(0, 4, size=12)] = 1.0
+    mb[:3, 2:] = 1.0                                        # a few set-valued (spam) targets
+    yb = np.where(rng.random(12) < 0.6, rng.integers(0, 3, size=12), -1)
+    wb = rng.uniform(0.5, 2.0, size=12)
+    _, grads = train.loss_and_grads(p, x, mb, yb, wb, cat_weight=0.5, l2=0.0)
+    for name in ("E", "W1", "b1", "Wa", "ba", "Wc", "bc"):
+        flat = p[name].reshape(-1)
+        for k in rng.choice(flat.size, size=min(6, flat.size), replace=False):
+            old = flat[k]
+            flat[k] = old + 1e-6
+            up, _ = train.loss_and_grads(p, x, mb, yb, wb, cat_weight=0.5, l2=0.0)
+            flat[k] = old - 1e-6
+            down, _ = train.loss_and_grads(p, x, mb, yb, wb, cat_weight=0.5, l2=0.0)
+            flat[k] = old
+            numeric = (up - down) / 2e-6
+            assert abs(numeric - grads[name].reshape(-1)[k]) < 1e-5 + 1e-4 * abs(numeric), name
+
+
+def test_exported_graph_with_a_hidden_layer_matches_numpy():
+    rng = np.random.default_rng(12)
+    p = {k: v.astype(np.float32) for k, v in _hidden_params(rng, vocab=300, d=4, k=8, cats=5).items()}
+    q = rng.integers(-127, 128, size=(300, 4)).astype(np.int8)
+    idf = rng.uniform(1.0, 5.0, size=300).astype(np.float32)
+    model = export.build_graph(q, 0.01, p["Wa"], p["ba"], p["Wc"], p["bc"], idf=idf, w1=p["W1"], b1=p["b1"])
+    assert "Relu" in {n.op_type for n in model.graph.node}
+    runner = export.OrtRunner(model.SerializeToString())
+    deq = q.astype(np.float32) * np.float32(0.01)
+    for n in (1, 9, 150):
+        ids = rng.integers(0, 300, size=n)
+        _, _, pa, pc = train.forward(p, train.to_csr([ids], 300, idf), deq)
+        a, c = runner.run(ids)
+        np.testing.assert_allclose(a, pa[0], atol=1e-5)
+        np.testing.assert_allclose(c, pc[0], atol=1e-5)
