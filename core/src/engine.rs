@@ -9,7 +9,7 @@ use crate::error::DataError;
 use crate::message::SmsMessage;
 use crate::model::nnef::NnefModel;
 use crate::model::{Model, ModelInput, ModelScore};
-use crate::normalise::{normalise, Normalised};
+use crate::normalise::{normalise, EntityKind, Normalised};
 use crate::policy::{decide, Evidence, UserChoices};
 use crate::rules::{RuleHit, RuleInput, RuleSet, DEFAULT_PACK};
 use crate::sender::{classify_sender, Sender};
@@ -173,6 +173,10 @@ impl Engine {
                     hits: &rule_hits,
                     model: model.as_ref(),
                     opt_out: crate::unsubscribe::detect(&msg.body).is_some(),
+                    link_or_phone: normalised
+                        .entities
+                        .iter()
+                        .any(|e| matches!(e.kind, EntityKind::Url | EntityKind::Phone)),
                 },
                 &self.user,
             );

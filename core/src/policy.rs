@@ -8,7 +8,8 @@
 //!    higher priority ("overwhelming" evidence, e.g. a spoofed bank signature with a link)
 //!    overrides a protect;
 //! 2. a spoofed institution signature (built-in evidence, not a rule);
-//! 3. soft evidence: rule hints and the model, combined per action;
+//! 3. soft evidence: rule hints and the model, combined per action (the model alone does not file a
+//!    person's chat, without a link or a number, as a notification or marketing);
 //! 4. consent for marketing: granted → promotion, revoked → junk, unknown → promotion (or junk in
 //!    strict mode).
 //!
@@ -47,6 +48,9 @@ pub struct Evidence<'a> {
     pub model: Option<&'a ModelScore>,
     /// The message tells how to opt out (回T退订, …): marketing that does not is unlawful.
     pub opt_out: bool,
+    /// The text holds a link or a phone number (a normaliser entity): spam almost always gives
+    /// one to act on; a chat between people mostly does not.
+    pub link_or_phone: bool,
 }
 
 /// Decide where a message goes and why.
@@ -185,9 +189,11 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
     let index = |a: Action| ACTIONS.iter().position(|x| *x == a);
 
     let hints: Vec<&RuleHit> = ev.hits.iter().filter(|h| matches!(h.effect, Effect::Hint { .. })).collect();
+    let mut hinted = [false; 4];
     for hit in &hints {
         if let Effect::Hint { action, category, weight } = hit.effect {
             let Some(i) = index(action) else { continue };
+            hinted[i] = true;
             let w = if weight.is_finite() { weight.clamp(0.0, 1.0) } else { 0.0 };
             miss[i] *= 1.0 - w;
             if category.fits(action) && more_specific(category, w, best_category[i]) {
@@ -227,6 +233,20 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
     }
     let (junk, transaction) = (score[3], score[1]);
     let junk_bar = if transaction >= 0.5 { JUNK_OVER_TRANSACTION_THRESHOLD } else { JUNK_THRESHOLD };
+    let confident_junk = ACTIONS[top] == Action::Junk && junk >= junk_bar;
+    let rules_silent = !hinted[1..].iter().any(|h| *h);
+    if from_person(ev) && !ev.link_or_phone && rules_silent && !confident_junk && ev.model.is_some() {
+        // A person's message with nothing to act on (no link, no number to call) that only the
+        // model calls a notification or marketing stays personal: the corpora the model learnt
+        // from hold almost no chats between people, and it files them as marketing. Spam from
+        // personal numbers gives a link or a contact; confident junk still goes to junk.
+        d.set(Action::Allow, Category::Personal, 0.5);
+        d.reasons.push(reason("personal_sender_model_only"));
+        if let Some(m) = ev.model {
+            d.reasons.push(model_reason(m));
+        }
+        return;
+    }
     if ACTIONS[top] == Action::Junk && junk < junk_bar {
         // Not sure enough to hide it: uncertain junk lands in promotion, a visible folder.
         let s = score[2].max(junk);
@@ -242,13 +262,22 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
         d.reasons.push(hit.reason.clone());
     }
     if let Some(m) = ev.model {
-        let (a, p) = m.top();
-        d.reasons.push(Reason::new(
-            "model_score",
-            format!("模型判断：{}（{:.0}%）", action_zh(a), p * 100.0),
-            format!("Model: {a} ({:.0}%)", p * 100.0),
-        ));
+        d.reasons.push(model_reason(m));
     }
+}
+
+/// An 11-digit mobile without a signature: a person (or someone posing as one).
+fn from_person(ev: &Evidence<'_>) -> bool {
+    ev.sender.kind == SenderKind::Mobile && ev.signature.signature().is_none()
+}
+
+fn model_reason(m: &ModelScore) -> Reason {
+    let (a, p) = m.top();
+    Reason::new(
+        "model_score",
+        format!("模型判断：{}（{:.0}%）", action_zh(a), p * 100.0),
+        format!("Model: {a} ({:.0}%)", p * 100.0),
+    )
 }
 
 /// Map the model's junk probability onto the policy's scale: monotone, 0 → 0 and 1 → 1, and the
@@ -351,6 +380,11 @@ pub const POLICY_REASONS: &ReasonTable = &[
     ),
     ("no_evidence_personal", "未发现营销或诈骗特征", "No sign of marketing or fraud"),
     (
+        "personal_sender_model_only",
+        "来自个人手机号，仅模型认为是通知或推广，按个人短信处理",
+        "From a personal number and only the model saw a notification or marketing: kept as personal",
+    ),
+    (
         "marketing_without_opt_out",
         "营销短信未提供退订方式，不符合规定，可举报",
         "Marketing without a way to opt out breaks the rules: reportable",
@@ -419,7 +453,10 @@ mod tests {
 
     fn run(kind: SenderKind, sig: &SignatureCheck, hits: &[RuleHit], user: &UserChoices) -> Verdict {
         let s = sender(kind);
-        decide(&Evidence { sender: &s, signature: sig, hits, model: None, opt_out: true }, user)
+        decide(
+            &Evidence { sender: &s, signature: sig, hits, model: None, opt_out: true, link_or_phone: false },
+            user,
+        )
     }
 
     #[test]
@@ -524,11 +561,69 @@ mod tests {
             junk_threshold: None,
         };
         let v = decide(
-            &Evidence { sender: &s, signature: &unsigned(), hits: &[], model: Some(&m), opt_out: false },
+            &Evidence {
+                sender: &s,
+                signature: &unsigned(),
+                hits: &[],
+                model: Some(&m),
+                opt_out: false,
+                link_or_phone: false,
+            },
             &UserChoices::default(),
         );
         assert_eq!((v.action, v.category), (Action::Junk, Category::Gambling));
         assert!(v.reason_codes().any(|c| c == "model_score"));
+    }
+
+    #[test]
+    fn a_persons_message_is_not_filed_as_notification_or_marketing_by_the_model_alone() {
+        let m = |transaction: f32, promotion: f32, junk: f32| ModelScore {
+            allow: 1.0 - transaction - promotion - junk,
+            transaction,
+            promotion,
+            junk,
+            category: None,
+            junk_threshold: Some(0.7),
+        };
+        let decide_with =
+            |kind: SenderKind, sig: &SignatureCheck, hits: &[RuleHit], m: &ModelScore, link: bool| {
+                let s = sender(kind);
+                decide(
+                    &Evidence {
+                        sender: &s,
+                        signature: sig,
+                        hits,
+                        model: Some(m),
+                        opt_out: false,
+                        link_or_phone: link,
+                    },
+                    &UserChoices::default(),
+                )
+            };
+        let decide_for = |kind: SenderKind, sig: &SignatureCheck, hits: &[RuleHit], m: &ModelScore| {
+            decide_with(kind, sig, hits, m, false)
+        };
+        let unsigned = unsigned();
+        for score in [m(0.1, 0.8, 0.05), m(0.9, 0.05, 0.0), m(0.2, 0.2, 0.5)] {
+            let v = decide_for(SenderKind::Mobile, &unsigned, &[], &score);
+            assert_eq!((v.action, v.category), (Action::Allow, Category::Personal));
+            assert_eq!(v.reasons[0].code, "personal_sender_model_only");
+            assert!(v.reason_codes().any(|c| c == "model_score"));
+            // From a port, or a signed message from a mobile, the model's vote stands.
+            let v = decide_for(SenderKind::Port106, &unsigned, &[], &score);
+            assert_ne!(v.action, Action::Allow);
+            let v = decide_for(SenderKind::Mobile, &signed("某某小店", SenderFit::Plausible), &[], &score);
+            assert_ne!(v.action, Action::Allow);
+            // A link or a number to call: the model's vote stands for a person too.
+            let v = decide_with(SenderKind::Mobile, &unsigned, &[], &score, true);
+            assert_ne!(v.action, Action::Allow);
+        }
+        // Confident junk still goes to junk, and any rule hint brings the normal combination back.
+        let v = decide_for(SenderKind::Mobile, &unsigned, &[], &m(0.02, 0.03, 0.95));
+        assert_eq!(v.action, Action::Junk);
+        let hits = [hint(Action::Promotion, Category::Offers, 0.4)];
+        let v = decide_for(SenderKind::Mobile, &unsigned, &hits, &m(0.1, 0.8, 0.05));
+        assert_eq!((v.action, v.category), (Action::Promotion, Category::Offers));
     }
 
     #[test]
@@ -550,7 +645,7 @@ mod tests {
         }
 
         // The same model output is junk for a model calibrated at 0.5, promotion without a bar.
-        let s = sender(SenderKind::Mobile);
+        let s = sender(SenderKind::Port106);
         let score = |junk_threshold| ModelScore {
             allow: 0.1,
             transaction: 0.05,
@@ -561,7 +656,14 @@ mod tests {
         };
         let run = |m: &ModelScore| {
             decide(
-                &Evidence { sender: &s, signature: &unsigned(), hits: &[], model: Some(m), opt_out: false },
+                &Evidence {
+                    sender: &s,
+                    signature: &unsigned(),
+                    hits: &[],
+                    model: Some(m),
+                    opt_out: false,
+                    link_or_phone: false,
+                },
                 &UserChoices::default(),
             )
             .action

@@ -45,7 +45,7 @@ fn marketing_hint() -> RuleHit {
 }
 
 fn classify(sig: &SignatureCheck, sender: &Sender, hits: &[RuleHit], user: &UserChoices) -> Verdict {
-    decide(&Evidence { sender, signature: sig, hits, model: None, opt_out: true }, user)
+    decide(&Evidence { sender, signature: sig, hits, model: None, opt_out: true, link_or_phone: false }, user)
 }
 
 #[test]

@@ -69,3 +69,30 @@ fn inbox_transactions_are_never_junk() {
         assert_ne!(v.action, Action::Junk, "{} went to junk", e.id);
     }
 }
+
+/// With the embedded model on, the folders must not get worse: every personal message and every
+/// transaction stays in the inbox (allow or transaction), and every junk message is still caught
+/// (junk or promotion). Categories may differ from the rules-only expectations.
+#[test]
+fn inbox_with_the_model_keeps_personal_and_transactions_in_and_spam_out() {
+    let engine = match Engine::new().with_embedded_model() {
+        Ok(e) => e,
+        Err(e) => panic!("embedded model: {e}"),
+    };
+    let inbox_actions = [Action::Allow, Action::Transaction];
+    let mut wrong = Vec::new();
+    for e in inbox() {
+        let v = engine.classify(&e.msg);
+        let ok = match e.action {
+            Action::Allow | Action::Transaction => inbox_actions.contains(&v.action),
+            Action::Promotion | Action::Junk => !inbox_actions.contains(&v.action),
+            Action::None => true,
+        };
+        if e.category == Category::Personal && (v.action, v.category) != (Action::Allow, Category::Personal) {
+            wrong.push(format!("{}: personal filed as {}/{}", e.id, v.action, v.category));
+        } else if !ok {
+            wrong.push(format!("{}: expected {}, got {}/{}", e.id, e.action, v.action, v.category));
+        }
+    }
+    assert!(wrong.is_empty(), "with the model:\n{}", wrong.join("\n"));
+}
