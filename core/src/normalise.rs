@@ -26,6 +26,7 @@
 
 mod clean;
 mod entities;
+pub(crate) use entities::TLDS;
 mod t2s;
 
 use serde::{Deserialize, Serialize};

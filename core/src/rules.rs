@@ -205,8 +205,25 @@ fn check_perl_classes(re: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// What `{link}` stands for in a rule regex: a scheme, `www.`, or a bare host whose last label is
+/// one of the normaliser's top-level domains (so rules and the URL entity agree on what a link is),
+/// followed by a path or a non-letter. Text is folded (lower case) before rules see it.
+fn link_pattern() -> String {
+    format!(r"(?:https?://|www\.|[a-z0-9-]+\.(?:{})(?:/|[^a-z]|$))", crate::normalise::TLDS.join("|"))
+}
+
+/// Rule regexes may write `{link}` for "a link" (not valid regex syntax otherwise, so unambiguous).
+fn expand_macros(re: &str) -> std::borrow::Cow<'_, str> {
+    if re.contains("{link}") {
+        std::borrow::Cow::Owned(re.replace("{link}", &link_pattern()))
+    } else {
+        std::borrow::Cow::Borrowed(re)
+    }
+}
+
 fn compile_rule_regex(re: &str) -> Result<Regex, String> {
     check_perl_classes(re)?;
+    let re = expand_macros(re);
     meta::Builder::new()
         .configure(
             meta::Config::new()
@@ -221,7 +238,7 @@ fn compile_rule_regex(re: &str) -> Result<Regex, String> {
                 .auto_prefilter(false),
         )
         .syntax(syntax::Config::new().nest_limit(64))
-        .build(re)
+        .build(&re)
         .map_err(|e| describe_build_error(&e))
 }
 

@@ -228,6 +228,13 @@ fn spoofed_bank_signature_with_link_is_phishing() {
     let top = top_hard(&h).expect("a hard hit");
     assert_eq!(top.rule, "default/phish.spoofed_link");
     assert_eq!(top.priority, 200);
+    // Any top-level domain the normaliser knows is a link (`{link}`), not only the common ones.
+    for link in ["secure-icbc.online/v", "icbc-card.info", "bank-verify.store", "m.icbc-safe.io/a"] {
+        let body = format!("【工商银行】您的账户存在异常，请登录 {link} 核实");
+        let h = hits_with(&body, SenderKind::Mobile, &sig);
+        let top = top_hard(&h).map(|x| x.rule.as_str());
+        assert_eq!(top, Some("default/phish.spoofed_link"), "{link}");
+    }
     // The same text from the bank's own number is not called phishing by that rule.
     let sig_ok = SignatureCheck { fit: SenderFit::Expected, ..sig };
     let h = hits_with(body, SenderKind::Service, &sig_ok);

@@ -312,3 +312,27 @@ fn total_regex_budget_is_enforced() {
     assert!(err.message.contains("in all"), "{err}");
     assert!(err.item.is_some());
 }
+
+#[test]
+fn link_macro_is_any_link_the_normaliser_knows() {
+    let pack =
+        "format = smsguard-rules/1\npack = links\nversion = 1\n\n[links.login]\nregex = 登录.{0,10}{link}\n\
+                effect = block phishing\nreason = login_link\nzh = 登录链接\nen = Login link\n";
+    let rules = RuleSet::compile(&[("links.rules", pack)]).expect("compiles");
+    let hit = |body: &'static str| !eval(&rules, &msg(body)).is_empty();
+    for body in [
+        "请登录 http://abc.example 核实",
+        "请登录 www.abc123.net 核实",
+        "请登录 verify-card.online/x 核实",
+        "请登录 safe.info 核实",
+        "请登录 mybank.pw 核实",
+        "请登录app.io",
+    ] {
+        assert!(hit(body), "{body}");
+    }
+    // Not links: a decimal amount, a version number, a word after a dot.
+    for body in ["请登录后查看余额12.50元", "请登录 v2.3 版本", "请登录.谢谢", "请登录 abc.docx"]
+    {
+        assert!(!hit(body), "{body}");
+    }
+}

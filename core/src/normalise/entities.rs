@@ -212,10 +212,11 @@ struct Scanner<'a> {
     d: &'a [bool],
 }
 
-const TLDS: &[&str] = &[
+/// Top-level domains of a bare host (`abc.top`). Rules' `{link}` uses the same list.
+pub(crate) const TLDS: &[&str] = &[
     "cn", "com", "net", "org", "top", "xyz", "cc", "vip", "me", "io", "shop", "ink", "club", "info", "biz",
     "co", "tv", "wang", "ltd", "site", "online", "store", "tech", "fun", "link", "live", "pro", "app", "icu",
-    "asia", "hk", "tw", "mobi", "work", "cloud", "im", "ly", "gl",
+    "asia", "hk", "tw", "mobi", "work", "cloud", "im", "ly", "gl", "pw",
 ];
 
 const CODE_KEYWORDS: &[&str] = &[
