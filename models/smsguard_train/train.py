@@ -142,8 +142,7 @@ def loss_and_grads(p: dict, xb: sp.csr_matrix, mb: np.ndarray, yb: np.ndarray, w
                    ) -> tuple[float, dict[str, np.ndarray]]:
     """The batch objective (weighted mean action loss + cat_weight × weighted mean category loss;
     the l2 term's gradient is added, its value is not counted) and its gradients."""
-    wsum = wb.sum()
-    wn = wb / wsum
+    wn = wb / wb.sum()
     h, z, pa, pc = forward(p, xb, frozen_table)
     # Set-valued targets: loss -log(sum of p over the allowed actions); its gradient is
     # p minus p renormalised over the set (the one-hot case when the set has one action).
@@ -161,7 +160,7 @@ def loss_and_grads(p: dict, xb: sp.csr_matrix, mb: np.ndarray, yb: np.ndarray, w
         gc = pc.copy()
         gc[rows, yb[has]] -= 1.0
         gc[~has] = 0.0
-        gc *= (cat_weight * wb / wsum)[:, None]
+        gc *= (cat_weight * wn)[:, None]
         grads["Wc"] = z.T @ gc
         grads["bc"] = gc.sum(0)
         gz += gc @ p["Wc"].T
