@@ -173,10 +173,7 @@ impl Engine {
                     hits: &rule_hits,
                     model: model.as_ref(),
                     opt_out: crate::unsubscribe::detect(&msg.body).is_some(),
-                    link_or_phone: normalised
-                        .entities
-                        .iter()
-                        .any(|e| matches!(e.kind, EntityKind::Url | EntityKind::Phone)),
+                    link_or_phone: normalised.has(EntityKind::Url) || normalised.has(EntityKind::Phone),
                 },
                 &self.user,
             );

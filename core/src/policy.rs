@@ -247,7 +247,7 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
         }
         return;
     }
-    if ACTIONS[top] == Action::Junk && junk < junk_bar {
+    if ACTIONS[top] == Action::Junk && !confident_junk {
         // Not sure enough to hide it: uncertain junk lands in promotion, a visible folder.
         let s = score[2].max(junk);
         d.set(Action::Promotion, best_category[2].0, s);
