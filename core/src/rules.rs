@@ -25,6 +25,7 @@
 //! has = code                         # entities present (url, phone, amount, code, date,
 //!                                    #   pickup_code, number), all required
 //! effect = protect transaction/otp   # protect <action>/<category> | block <category> |
+//!                                    #   block <category> unless transaction |
 //!                                    #   hint <action>/<category> <weight 0..1>
 //! priority = 100                     # optional; defaults: protect 100, block 50, hint 0
 //! reason = otp_code                  # stable reason code [a-z0-9_]+
@@ -74,8 +75,14 @@ pub use format::FORMAT;
 pub enum Effect {
     /// Hard allow into `action` (allow or transaction). Protective: beats blocks of lower priority.
     Protect { action: Action, category: Category },
-    /// Hard block: junk with this category.
-    Block { category: Category },
+    /// Hard block: junk with this category. With `unless_transaction` (what "is junk" feedback
+    /// generates) the block yields when the message would otherwise be a transaction: one tap on a
+    /// brand's marketing must not hide that brand's verification codes or account alerts.
+    Block {
+        category: Category,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        unless_transaction: bool,
+    },
     /// Soft evidence for `action`/`category`, weight in 0..=1.
     Hint { action: Action, category: Category, weight: f32 },
 }

@@ -154,7 +154,7 @@ fn example_pack_keys_work() {
     assert_eq!(names(&h), ["example/link.spoofed", "example/broad.block"]);
     assert_eq!(h[0].priority, 200);
     assert_eq!(h[0].reason.code, "spoofed_link");
-    assert_eq!(h[0].effect, Effect::Block { category: Category::Phishing });
+    assert_eq!(h[0].effect, Effect::Block { category: Category::Phishing, unless_transaction: false });
 
     // Masked field sees the placeholders.
     let mut m = msg("您的码 123456");
