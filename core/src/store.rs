@@ -99,6 +99,9 @@ pub struct Settings {
     /// Strict mode: marketing without recorded consent goes to junk.
     #[serde(default)]
     pub strict: bool,
+    /// Score with the model: `None` = the library's default, else the user's choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<bool>,
 }
 
 /// Everything the user decided, as stored.
@@ -335,7 +338,8 @@ pub struct Loaded {
 /// Migrate version 0. Its entries are imported: consents keep no time (0) and say `import`.
 fn migrate_v0(v0: FileV0, path: &Path) -> Result<UserState, StateError> {
     let corrupt = |what: String| StateError::Corrupt { path: path.to_path_buf(), problem: what };
-    let mut state = UserState { settings: Settings { strict: v0.strict }, ..UserState::default() };
+    let mut state =
+        UserState { settings: Settings { strict: v0.strict, model: None }, ..UserState::default() };
     for (sig, consent) in v0.consents {
         state
             .consents

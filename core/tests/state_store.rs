@@ -292,7 +292,7 @@ fn every_part_of_the_state_survives_a_reopen() {
                 smsguard_core::feedback::FeedbackKind::IsJunk,
                 smsguard_core::feedback::FeedbackTarget::Signature("某贷款".into()),
                 9,
-            );
+            )?;
             s.reports.record("ab".repeat(32).as_str(), "china_mobile", 9);
             Ok(())
         })
