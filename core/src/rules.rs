@@ -131,8 +131,11 @@ const REGEX_TOTAL_LIMIT: usize = 32 * 1024 * 1024;
 /// Keyword entries (`any`/`all`/`not` items, repeats counted) of all packs together. Each pack
 /// is bounded by its size, but not the sum over packs, and every entry costs index memory and
 /// automaton states. The default pack has 1238 entries (812 distinct keywords) and a user pack
-/// at most ~2000 rules of one keyword each (plus feedback): 50k leaves >10× headroom.
-pub const MAX_KEYWORDS_TOTAL: usize = 50_000;
+/// at most ~2000 rules of one keyword each (plus feedback): 20k leaves ~4× headroom. Not more:
+/// aho-corasick 1.1's automaton build is itself superlinear in keywords (its state `Remapper`,
+/// 90% of the time at 20k), ~1 s for 20k keywords and ~5.5 s for 50k in a desktop release
+/// build (examples/rules_compile_scaling.rs), and a phone is slower.
+pub const MAX_KEYWORDS_TOTAL: usize = 20_000;
 /// Packs compiled together: the engine uses two (default, user); hosts replacing the default
 /// pack may split theirs. Bounds the total pack text to 16 × the 1 MiB per-pack limit.
 pub const MAX_PACKS: usize = 16;
