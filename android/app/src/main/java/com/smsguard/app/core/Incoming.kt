@@ -46,14 +46,14 @@ object Multipart {
 }
 
 object Times {
-    /** Epoch milliseconds as ISO-8601 UTC (`2024-05-01T08:30:00Z`), without java.time (API 26). */
+    /** Epoch milliseconds as ISO-8601 UTC (`2024-05-01T08:30:00Z`), without java.time (API 26) or Math.floorDiv (not in android.jar 23). */
     fun iso(millis: Long): String {
-        val secs = Math.floorDiv(millis, 1000L)
-        val days = Math.floorDiv(secs, 86400L)
-        val sod = Math.floorMod(secs, 86400L)
+        val secs = millis.floorDiv(1000L)
+        val days = secs.floorDiv(86400L)
+        val sod = secs.mod(86400L)
         // civil_from_days (H. Hinnant)
         val z = days + 719468
-        val era = Math.floorDiv(z, 146097L)
+        val era = z.floorDiv(146097L)
         val doe = z - era * 146097
         val yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
         var y = yoe + era * 400
