@@ -43,3 +43,34 @@ object SendIntents {
     /** The unsubscribe reply to open, or null when the core offers none. */
     fun unsubscribe(draft: UnsubscribeDraft?): SmsIntentData? = draft?.let { smsto(it.destination, it.body) }
 }
+
+/** One row of `content://sms/sent`. */
+class SentRow(val address: String?, val body: String?, val dateMillis: Long)
+
+object SentCheck {
+    /** How much earlier than the tap a sent row may be dated (clock and provider skew). */
+    const val SKEW_MS = 60_000L
+
+    /**
+     * Whether the user's SMS app sent [body] to [destination] after [openedAtMillis]: a sent row to the same number
+     * (+86/0086 aside) with the same body (surrounding blanks aside). The report/unsubscribe is then
+     * recorded without asking; without READ_SMS, or when nothing matches, the app asks the user.
+     */
+    fun wasSent(destination: String, body: String, openedAtMillis: Long, sent: List<SentRow>): Boolean {
+        val dest = digits(destination)
+        if (dest.isEmpty()) return false
+        val text = body.trim()
+        return sent.any { r ->
+            r.dateMillis >= openedAtMillis - SKEW_MS && digits(r.address ?: "") == dest && (r.body ?: "").trim() == text
+        }
+    }
+
+    private fun digits(s: String): String {
+        val d = s.filter { it.isDigit() }
+        return when {
+            s.trim().startsWith("+86") -> d.removePrefix("86")
+            d.startsWith("0086") -> d.substring(4)
+            else -> d
+        }
+    }
+}

@@ -81,6 +81,19 @@ object LogicTests {
             eq("10690000*正文", opts[1].copyText)
         }
 
+        test("sent check: a matching row in content://sms/sent after the tap confirms the draft") {
+            val t = 1_000_000L
+            check(SentCheck.wasSent("10086999", "13912345678*正文", t, listOf(SentRow("10086999", " 13912345678*正文 ", t + 5_000))))
+            check(SentCheck.wasSent("10086999", "13912345678*正文", t, listOf(SentRow("+86 10086999", "13912345678*正文", t - 30_000))))
+            check(!SentCheck.wasSent("10086999", "13912345678*正文", t, listOf(SentRow("10086999", "13912345678*正文", t - 3_600_000))))
+            check(!SentCheck.wasSent("10086999", "13912345678*正文", t, listOf(SentRow("10086998", "13912345678*正文", t + 1))))
+            check(!SentCheck.wasSent("10086999", "13912345678*正文", t, listOf(SentRow("10086999", "13912345678*正", t + 1))))
+            check(!SentCheck.wasSent("10086999", "13912345678*正文", t, listOf(SentRow(null, null, t + 1))))
+            check(!SentCheck.wasSent("10086999", "13912345678*正文", t, emptyList()))
+            check(!SentCheck.wasSent("", "T", t, listOf(SentRow("", "T", t))))
+            check(SentCheck.wasSent("+8610690001", "T", t, listOf(SentRow("10690001", "T", t))))
+        }
+
         test("carriers: MCC-MNC picks the report carrier") {
             eq("china_mobile", Carriers.fromMccMnc("46000"))
             eq("china_unicom", Carriers.fromMccMnc("46001"))
