@@ -21,8 +21,8 @@ class ImportResult(
  */
 class Sorter(private val client: SmsGuardClient, private val store: MessageStore?, private val logger: Logger? = null) {
 
-    /** Classifies and stores the parts of one SMS_RECEIVED broadcast. */
-    fun onReceived(parts: List<SmsPart?>, nowMillis: Long): ReceiveOutcome {
+    /** Classifies and stores the parts of one SMS_RECEIVED broadcast ([subscriptionId]: the receiving SIM). */
+    fun onReceived(parts: List<SmsPart?>, nowMillis: Long, subscriptionId: Long? = null): ReceiveOutcome {
         val assembled = try {
             Multipart.assemble(parts, logger)
         } catch (e: Exception) {
@@ -49,7 +49,7 @@ class Sorter(private val client: SmsGuardClient, private val store: MessageStore
             var id: Long? = null
             if (store != null) {
                 try {
-                    id = store.insert(msg, nowMillis, verdict)
+                    id = store.insert(msg, nowMillis, verdict, subscriptionId = subscriptionId)
                 } catch (e: StoreException) {
                     logger?.log("store: insert failed (${e.message})")
                     storeFailed = true

@@ -32,6 +32,8 @@ class StoredMessage(
     val receivedMillis: Long,
     val verdict: Verdict,
     val feedbackId: Any?,
+    /** The receiving SIM (the broadcast's `subscription` extra), null when unknown or imported. */
+    val subscriptionId: Long?,
 ) {
     val message: Message get() = Message(sender, body, receivedAt)
 }
@@ -49,7 +51,7 @@ class MessageStore(private val sql: Sql) {
         val FOLDERS = listOf("allow", "transaction", "promotion", "junk")
         const val VERSION = 1L
         private const val COLS =
-            "id, provider_id, sender, body, received_at, received_ms, verdict_json, feedback_id"
+            "id, provider_id, sender, body, received_at, received_ms, verdict_json, feedback_id, sub_id"
     }
 
     init {
@@ -58,7 +60,7 @@ class MessageStore(private val sql: Sql) {
                 "CREATE TABLE IF NOT EXISTS messages (" +
                     "id INTEGER PRIMARY KEY AUTOINCREMENT, provider_id INTEGER UNIQUE, sender TEXT NOT NULL, " +
                     "body TEXT NOT NULL, received_at TEXT, received_ms INTEGER NOT NULL, action TEXT NOT NULL, " +
-                    "category TEXT NOT NULL, verdict_json TEXT NOT NULL, feedback_id TEXT)",
+                    "category TEXT NOT NULL, verdict_json TEXT NOT NULL, feedback_id TEXT, sub_id INTEGER)",
             )
             sql.exec("CREATE INDEX IF NOT EXISTS messages_action ON messages(action, received_ms)")
             sql.exec("CREATE INDEX IF NOT EXISTS messages_time ON messages(received_ms)")
@@ -74,16 +76,20 @@ class MessageStore(private val sql: Sql) {
         }
         val fb = r.string(7)?.let { decodeId(it) }
         val pid = r.string(1)?.toLongOrNull()
-        return StoredMessage(r.long(0), pid, r.string(2) ?: "", r.string(3) ?: "", r.string(4), r.long(5), verdict, fb)
+        val sub = r.string(8)?.toLongOrNull()
+        return StoredMessage(r.long(0), pid, r.string(2) ?: "", r.string(3) ?: "", r.string(4), r.long(5), verdict, fb, sub)
     }
 
     private fun encodeId(id: Any?): String? = if (id == null) null else Json.write(id)
     private fun decodeId(s: String): Any? = try { Json.parse(s) } catch (e: Exception) { s }
 
-    fun insert(m: Message, receivedMillis: Long, verdict: Verdict, providerId: Long? = null): Long = sql.insert(
-        "INSERT INTO messages (provider_id, sender, body, received_at, received_ms, action, category, verdict_json) " +
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        listOf(providerId, m.sender ?: "", m.body, m.receivedAt, receivedMillis, verdict.action, verdict.category, Json.write(verdict.toJson())),
+    fun insert(m: Message, receivedMillis: Long, verdict: Verdict, providerId: Long? = null, subscriptionId: Long? = null): Long = sql.insert(
+        "INSERT INTO messages (provider_id, sender, body, received_at, received_ms, action, category, verdict_json, sub_id) " +
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        listOf(
+            providerId, m.sender ?: "", m.body, m.receivedAt, receivedMillis, verdict.action, verdict.category,
+            Json.write(verdict.toJson()), subscriptionId,
+        ),
     )
 
     fun get(id: Long): StoredMessage? =

@@ -16,7 +16,7 @@ object StoreTests {
                 eq(mapOf("allow" to 0L, "transaction" to 0L, "promotion" to 0L, "junk" to 0L), st.counts())
                 val a = st.insert(Message("13800000001", "晚上一起吃饭吗", "2024-01-01T00:00:00Z"), 10, verdict("allow", "personal"))
                 val b = st.insert(Message("", "", null), 20, verdict("junk", "fraud"), providerId = 77)
-                val c = st.insert(Message("10690001", "x".repeat(10_000), null), 30, verdict("junk", "other"))
+                val c = st.insert(Message("10690001", "x".repeat(10_000), null), 30, verdict("junk", "other"), subscriptionId = 2L)
                 eq(mapOf("allow" to 1L, "transaction" to 0L, "promotion" to 0L, "junk" to 2L), st.counts())
                 eq(listOf(c, b), st.list("junk").map { it.id })
                 val got = st.get(a)!!
@@ -24,6 +24,8 @@ object StoreTests {
                 eq("2024-01-01T00:00:00Z", got.receivedAt)
                 eq("理由", got.verdict.firstReason!!.zh)
                 eq(10_000, st.get(c)!!.body.length)
+                eq(2L, st.get(c)!!.subscriptionId)
+                eq(null, got.subscriptionId)
                 check(st.hasProviderId(77))
                 check(!st.hasProviderId(78))
                 st.updateVerdict(b, verdict("allow", "personal"), 42L)
