@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Checks android/build/smsguard.apk (run android/build.sh first) without a device:
 # signature, manifest (badging + xmltree), dex, the two .so files (16 KB LOAD alignment, JNI
-# exports, stored uncompressed, imports on the reviewed bionic list), and the arm64 .so run under
-# qemu-user by tools/qemu/harness.c: a release copy from the APK, then a build with the
-# test-panic feature (its own target dir, arm64 only) that proves a panic comes back as a Java
-# exception. Ends with "N passed, M failed".
+# exports, stored uncompressed, imports on the reviewed bionic list), and both .so files run by
+# tools/qemu/harness.c through their JNI exports (arm64 under qemu-user, x86_64 natively, each in a
+# glibc process with bionic shims), then an arm64 build with the test-panic feature (its own target
+# dir) that proves a panic comes back as a Java exception. Ends with "N passed, M failed".
 #
 #   SMSGUARD_ANDROID_PANIC_CHECK=0 skips the test-panic build (~5 min on 2 cores when cold).
 set -euo pipefail
@@ -89,7 +89,7 @@ for abi in "${ABIS[@]}"; do
     check "$abi: in the APK" test -f "$so"
     [ -f "$so" ] || continue
     check "$abi: stored uncompressed" bash -c "unzip -v '$APK' 'lib/$abi/libsmsguard_ffi.so' | grep -q ' Stored '"
-    check "$abi: ELF machine ${MACHINE[$abi]}" bash -c "readelf -h '$so' | grep -q 'Machine:.*${MACHINE[$abi]/X86-64/X86-64}'"
+    check "$abi: ELF machine ${MACHINE[$abi]}" bash -c "readelf -h '$so' | grep -q 'Machine:.*${MACHINE[$abi]}'"
     check "$abi: every LOAD segment 16 KB aligned" bash -c \
         "readelf -lW '$so' | awk '\$1 == \"LOAD\" { n++; if (\$NF != \"0x4000\") bad++ } END { exit !(n > 0 && !bad) }'"
     llvm-nm -D --defined-only "$so" | awk '{print $3}' > "$WORK/$abi.exports"
@@ -104,48 +104,60 @@ for abi in "${ABIS[@]}"; do
     check "$abi: stripped" bash -c "! readelf -SW '$so' | grep -q ' .symtab '"
 done
 
-# --- qemu-user: run the arm64 library ----------------------------------------------------------
+# --- run the libraries: arm64 under qemu-user, x86_64 natively -----------------------------------
 
-QW=$AC/qemu # built harness and shims (rebuilt when their source changes)
-X=/usr/aarch64-linux-gnu
-qemu_build() {
-    local h
-    h=$(inputs_hash "$TOOLS/qemu" "$TOOLS/common.sh")
-    [ -f "$QW/stamp" ] && [ "$(cat "$QW/stamp")" = "$h" ] && return 0
-    rm -rf "$QW" && mkdir -p "$QW/shim"
-    # Stand-ins for bionic's libc/libm/libdl/liblog.so: glibc plus the bionic-only functions.
-    local cf=(--target=aarch64-linux-gnu -O1 -Wall -fuse-ld=lld)
-    clang "${cf[@]}" -fPIC -shared -Wl,-soname,libc.so "$TOOLS/qemu/shim.c" -o "$QW/shim/libc.so"
-    for l in m dl log; do
-        clang "${cf[@]}" -shared -nostdlib -Wl,-soname,lib$l.so -Wl,--no-as-needed \
-            "$X/lib/libc.so.6" "$X/lib/libm.so.6" -o "$QW/shim/lib$l.so"
-    done
-    clang "${cf[@]}" "$TOOLS/qemu/harness.c" -o "$QW/harness" -ldl
-    echo "$h" > "$QW/stamp"
+# The harness (tools/qemu/harness.c) is a glibc program; shim libc/libm/libdl/liblog.so stand in
+# for bionic's (glibc plus the bionic-only functions in shim.c). Built per ABI into the cache,
+# again only when their sources change.
+declare -A CLANG_TARGET=([arm64-v8a]=aarch64-linux-gnu [x86_64]=x86_64-linux-gnu)
+declare -A GLIBC=([arm64-v8a]=/usr/aarch64-linux-gnu/lib [x86_64]=/lib/x86_64-linux-gnu)
+harness_build() { # harness_build ABI -> prints the dir with harness and shim/
+    local abi=$1 dir=$AC/harness/$1 h l
+    h=$(inputs_hash "$TOOLS/qemu" "$TOOLS/common.sh" "$0")
+    if ! [ -f "$dir/stamp" ] || [ "$(cat "$dir/stamp")" != "$h" ]; then
+        rm -rf "$dir" && mkdir -p "$dir/shim"
+        local cf=("--target=${CLANG_TARGET[$abi]}" -O1 -Wall -fuse-ld=lld) g=${GLIBC[$abi]}
+        clang "${cf[@]}" -fPIC -shared -Wl,-soname,libc.so "$TOOLS/qemu/shim.c" -o "$dir/shim/libc.so" >&2
+        for l in m dl log; do
+            clang "${cf[@]}" -shared -nostdlib "-Wl,-soname,lib$l.so" -Wl,--no-as-needed \
+                "$g/libc.so.6" "$g/libm.so.6" -o "$dir/shim/lib$l.so" >&2
+        done
+        clang "${cf[@]}" "$TOOLS/qemu/harness.c" -o "$dir/harness" -ldl >&2
+        echo "$h" > "$dir/stamp"
+    fi
+    echo "$dir"
 }
-qemu_run() { # qemu_run LABEL LIB.so: the harness's own checks count as checks
-    local label=$1 so=$2 out rc=0
-    out=$(qemu-aarch64-static -L "$X" -E LD_LIBRARY_PATH="$QW/shim:$X/lib" "$QW/harness" "$so" 2>&1) || rc=$?
-    sed 's/^/       /' <<< "$out" | grep -v 'harness:' || true
-    local p f
+run_harness() { # run_harness LABEL ABI LIB.so: the harness's own checks count as checks
+    local label=$1 abi=$2 so=$3 dir out rc=0 p f
+    dir=$(harness_build "$abi")
+    if [ "$abi" = arm64-v8a ]; then
+        out=$(qemu-aarch64-static -L /usr/aarch64-linux-gnu -E "LD_LIBRARY_PATH=$dir/shim:${GLIBC[$abi]}" \
+            "$dir/harness" "$so" 2>&1) || rc=$?
+    else
+        out=$(LD_LIBRARY_PATH=$dir/shim "$dir/harness" "$so" 2>&1) || rc=$?
+    fi
+    grep -v '^harness:' <<< "$out" | sed "s/^\(ok  \|FAIL\) /\1 $label: /"
     p=$(grep -c '^ok ' <<< "$out" || true)
     f=$(grep -c '^FAIL' <<< "$out" || true)
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; echo "FAIL $label: harness exited $rc"; fi
-    echo "     $label: $p passed, $f failed"
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+        echo "FAIL $label: harness exited $rc"
+    fi
     passed=$((passed + p)) failed=$((failed + f))
 }
 
-step "qemu: arm64 .so from the APK"
-qemu_build
-qemu_run "qemu release" "$WORK/apk/lib/arm64-v8a/libsmsguard_ffi.so"
+step "run: arm64 .so under qemu-user"
+run_harness "arm64 (qemu)" arm64-v8a "$WORK/apk/lib/arm64-v8a/libsmsguard_ffi.so"
+step "run: x86_64 .so natively"
+run_harness "x86_64" x86_64 "$WORK/apk/lib/x86_64/libsmsguard_ffi.so"
 
 if [ "${SMSGUARD_ANDROID_PANIC_CHECK:-1}" != 0 ]; then
     step "rust: arm64 .so with test-panic"
     # Own target dir: the cdylib's file name carries no feature hash, so sharing the release
     # dir would swap libraries between the two builds.
     so=$(build_so aarch64-linux-android "$CACHE/target-android-test" --features test-panic)
-    step "qemu: test-panic build"
-    qemu_run "qemu test-panic" "$so"
+    step "run: test-panic build under qemu-user"
+    run_harness "arm64 test-panic (qemu)" arm64-v8a "$so"
 fi
 
 step

@@ -183,6 +183,8 @@ typedef int64_t (*open_fn)(const void **, jobject, jobject, jobject, unsigned ch
 typedef jobject (*classify_fn)(const void **, jobject, int64_t, jobject, jobject);
 typedef unsigned char (*close_fn)(const void **, jobject, int64_t);
 typedef jobject (*panic_fn)(const void **, jobject, jobject);
+typedef int64_t (*open_session_fn)(const void **, jobject, jobject, jobject);
+typedef jobject (*call_fn)(const void **, jobject, int64_t, jobject);
 
 /* Invented messages: a bank's verification code, and a prize scam with a link. */
 static const struct { const char *name, *sender, *body, *action, *category; } cases[] = {
@@ -234,6 +236,27 @@ int main(int argc, char **argv) {
     }
 
     check(close(env, NULL, h) && !close(env, NULL, h), "nativeClose", NULL);
+
+    /* The JSON request API (nativeOpenSession + nativeCall), once the library has it: an
+     * in-memory session (null state path, default config) answering a classify request. */
+    open_session_fn open_session = (open_session_fn)dlsym(lib, JNI("nativeOpenSession"));
+    call_fn call = (call_fn)dlsym(lib, JNI("nativeCall"));
+    if (open_session && call) {
+        int64_t s = open_session(env, NULL, NULL, NULL);
+        check(!pending && s != 0, "nativeOpenSession", pending ? "threw %s" : NULL, thrown);
+        char req[512];
+        snprintf(req, sizeof req, "{\"v\":1,\"op\":\"classify\",\"message\":{\"sender\":\"%s\",\"body\":\"%s\"}}",
+                 cases[0].sender, cases[0].body);
+        jobject r = pending ? NULL : call(env, NULL, s, jstr(req));
+        check(!pending && r && strstr(r->text, "\"ok\":true") && strstr(r->text, "\"action\":\"transaction\""),
+              "nativeCall classify", "%s", pending ? thrown : r ? r->text : "(null)");
+        pending = 0;
+        r = call(env, NULL, s, jstr("{\"v\":1,\"op\":\"no_such_op\"}"));
+        check(!pending && r && strstr(r->text, "\"ok\":false") && strstr(r->text, "bad_request"),
+              "nativeCall bad request", "%s", pending ? thrown : r ? r->text : "(null)");
+        pending = 0;
+        close(env, NULL, s);
+    }
 
     /* Only in builds with the test-panic feature: the panic must come back as a thrown
      * SmsGuardException (kind INTERNAL) and this process must go on. */
