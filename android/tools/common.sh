@@ -38,7 +38,7 @@ step() { # step NAME: ends the previous step (prints its time) and starts the ne
 
 # --- tools -------------------------------------------------------------------------------------
 
-APT_PACKAGES=(aapt apksigner zipalign proguard-cli dexdump clang lld llvm zip unzip qemu-user-static libc6-dev-arm64-cross libgcc-12-dev-arm64-cross)
+APT_PACKAGES=(aapt apksigner zipalign proguard-cli dexdump clang lld llvm binutils zip unzip qemu-user-static libc6-dev-arm64-cross libgcc-12-dev-arm64-cross)
 
 debian_mirror() { # the mirror this machine's own apt uses
     local m
@@ -63,6 +63,7 @@ ensure_tools() {
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
     command -v javac >/dev/null 2>&1 && command -v keytool >/dev/null 2>&1 || missing+=(default-jdk-headless)
+    command -v npm >/dev/null 2>&1 || missing+=(npm) # any npm will do: it only fetches kotlin-compiler
     if [ "${#missing[@]}" -gt 0 ]; then
         echo "apt: installing ${missing[*]}"
         apt-get update -q >/dev/null

@@ -83,7 +83,8 @@ static unsigned char IsSameObject(void *e, jobject a, jobject b) { (void)e; retu
 static int EnsureLocalCapacity(void *e, int n) { (void)e; (void)n; return 0; }
 static int GetObjectRefType(void *e, jobject o) { (void)e; (void)o; return 1; /* local */ }
 /* Method ids are their names. jni-rs throws through the context class loader:
- * Thread.currentThread().getContextClassLoader().loadClass(name); loadClass answers a class. */
+ * Thread.currentThread().getContextClassLoader(), then loadClass(name) or
+ * Class.forName(name, true, loader); both answer a class of that name. */
 static void *GetMethodID(void *e, jobject cls, const char *name, const char *sig) {
     (void)e; (void)cls; (void)sig;
     return strdup(name);
@@ -94,7 +95,9 @@ static jobject CallObjectMethodA(void *e, jobject o, void *mid, const uint64_t *
     return new_obj(K_OBJECT, mid);
 }
 static jobject CallStaticObjectMethodA(void *e, jobject c, void *mid, const uint64_t *args) {
-    (void)e; (void)c; (void)args;
+    (void)e; (void)c;
+    /* Class.forName(name, initialize, loader) answers the class of that name. */
+    if (strcmp(mid, "forName") == 0) return new_obj(K_CLASS, ((jobject)(uintptr_t)args[0])->text);
     return new_obj(K_OBJECT, mid);
 }
 static jobject NewStringUTF(void *e, const char *s) { (void)e; return jstr(s); }
