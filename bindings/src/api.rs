@@ -1,174 +1,62 @@
 //! The uniffi exports: one thread-safe [`SmsGuard`] object plus a few free functions.
 //!
-//! A guard is opened on a state file (`SmsGuard::open(path)`: consent ledger, personal rules,
-//! feedback, report history, settings, kept by core's `store::Store`) or in memory
-//! (`SmsGuard()` / `with_config`: the same state API, nothing written). Every state change goes
-//! through core (`store.update`), then the engine is rebuilt from the new state with
-//! `Engine::with_user_state`, so the next `classify` honours it. `now` is the system clock here:
-//! core takes time as a parameter.
+//! A guard is core's [`Session`](core::session::Session): the user's state (a file, or memory)
+//! and the engine built from it. Every method converts types and calls the session; what a
+//! change, a report or an unsubscribe does is decided there, once, for the CLI, uniffi and JNI
+//! alike. `now` is the system clock here: core takes time as a parameter.
 
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
 
 use smsguard_core as core;
-use smsguard_core::consent::{ConsentSource, Timestamp};
-use smsguard_core::report::{plan_batch, plan_report, ReportFormats};
-use smsguard_core::store::{StateError, Store, UserState};
+use smsguard_core::consent::ConsentState as CoreConsentState;
+use smsguard_core::session::{unix_now as now, Session, SessionConfig};
+use smsguard_core::store::{StateError, Store};
 use smsguard_core::user_rules::RuleTarget;
 
-use crate::error::SmsGuardError;
+use crate::error::{guarded, SmsGuardError};
 use crate::state::{
     ConsentEntry, FeedbackEntry, FeedbackKind, ReportPlan, UnsubscribeReply, UserRule, UserRuleEffect,
     UserRuleKind,
 };
 use crate::types::{Explanation, GuardConfig, SmsMessage, Verdict, VersionInfo};
 
-/// Seconds since the epoch from the system clock (a clock before 1970 reads as 0).
-fn now() -> Timestamp {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    Timestamp::try_from(secs).unwrap_or(Timestamp::MAX)
-}
-
-/// A poisoned lock only means another thread panicked while holding it; every value these locks
-/// guard is replaced whole, never left half-written.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// Where the user state lives.
-#[derive(Debug)]
-enum Backing {
-    /// A state file, through core's store (atomic commits, cross-process lock).
-    File(Store),
-    /// In memory only (guards opened without a path).
-    Memory(Mutex<UserState>),
-}
-
 /// An engine ready to classify, plus the user's state. Share one per process: every method takes
 /// `&self` and may run on any thread at the same time.
 #[derive(Debug, uniffi::Object)]
 pub struct SmsGuard {
-    // The engine is immutable; a state change swaps in a new one (rules and institutions are
-    // shared), so classification never waits on a writer for long.
-    engine: RwLock<Arc<core::Engine>>,
-    state: Backing,
-    /// Serialises "commit, then rebuild the engine", so the engine always reflects the latest
-    /// commit even when two threads change the state at once. Holds the user rule pack the
-    /// engine was compiled with: when a change leaves it as it was (consent, strict mode,
-    /// reports), the rules are not recompiled.
-    writer: Mutex<String>,
+    session: Session,
 }
 
 impl SmsGuard {
     /// The engine the next call uses.
     pub fn engine(&self) -> Arc<core::Engine> {
-        match self.engine.read() {
-            Ok(e) => Arc::clone(&e),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        self.session.engine()
     }
 
-    fn set_engine(&self, next: core::Engine) {
-        let next = Arc::new(next);
-        match self.engine.write() {
-            Ok(mut e) => *e = next,
-            Err(poisoned) => *poisoned.into_inner() = next,
-        }
+    /// The session behind this guard (the JNI request entry uses it directly).
+    pub fn session(&self) -> &Session {
+        &self.session
     }
 
     /// Build from a config and, when given, a state file (also used by the JNI layer).
     pub fn build(config: GuardConfig, state_path: Option<&str>) -> Result<SmsGuard, SmsGuardError> {
-        let mut engine = core::Engine::new();
+        let mut base = core::Engine::new();
         if !config.rule_packs.is_empty() {
             let packs: Vec<(&str, &str)> =
                 config.rule_packs.iter().map(|p| (p.origin.as_str(), p.text.as_str())).collect();
-            engine = engine.with_rule_packs(&packs)?;
+            base = base.with_rule_packs(&packs)?;
         }
         if let Some(table) = &config.institutions {
-            engine =
-                engine.with_institutions(core::signature::Institutions::parse(&table.text, &table.origin)?);
+            base = base.with_institutions(core::signature::Institutions::parse(&table.text, &table.origin)?);
         }
-        if config.embedded_model {
-            engine = engine.with_embedded_model()?;
-        }
-        let (state, pack) = match state_path {
-            Some(path) => {
-                let store = Store::open(path)?;
-                let snapshot = store.snapshot();
-                engine = engine.with_user_state(&snapshot)?;
-                (Backing::File(store), snapshot.rule_pack_text())
-            }
-            None => {
-                (Backing::Memory(Mutex::new(UserState::default())), UserState::default().rule_pack_text())
-            }
-        };
-        Ok(SmsGuard { engine: RwLock::new(Arc::new(engine)), state, writer: Mutex::new(pack) })
-    }
-
-    /// A copy of the user state.
-    fn snapshot(&self) -> UserState {
-        match &self.state {
-            Backing::File(store) => store.snapshot(),
-            Backing::Memory(m) => lock(m).clone(),
-        }
-    }
-
-    /// Apply `change` through core (committed to the file, or in memory), then rebuild the engine
-    /// from the resulting state. If `change` fails nothing changes.
-    fn change<T>(
-        &self,
-        change: impl FnOnce(&mut UserState) -> Result<T, StateError>,
-    ) -> Result<T, SmsGuardError> {
-        let mut pack = lock(&self.writer);
-        let out = match &self.state {
-            Backing::File(store) => store.update(change)?,
-            Backing::Memory(m) => {
-                let mut current = lock(m);
-                let mut next = current.clone();
-                let out = change(&mut next)?;
-                *current = next;
-                out
-            }
-        };
-        self.rebuild(&mut pack)?;
-        Ok(out)
-    }
-
-    /// Rebuild the engine from the current state; `pack` is the user rule pack the current engine
-    /// was compiled with (the caller holds `writer`).
-    fn rebuild(&self, pack: &mut String) -> Result<(), SmsGuardError> {
-        let state = self.snapshot();
-        let text = state.rule_pack_text();
-        let engine = self.engine().as_ref().clone();
-        // Same pack: only consents/strict changed, which `with_user_choices` swaps without
-        // recompiling (the rule set is shared). Otherwise core compiles base + user pack.
-        let next = if text == *pack {
-            engine.with_user_choices(state.user_choices())
-        } else {
-            engine.with_user_state(&state)?
-        };
-        self.set_engine(next);
-        *pack = text;
-        Ok(())
+        let config = SessionConfig { base, model_default: config.embedded_model, ..SessionConfig::default() };
+        let session = Session::open(config, state_path.map(std::path::Path::new))?;
+        Ok(SmsGuard { session })
     }
 
     /// Core's report plan for one message, with the current engine and report history.
     pub fn report_plan(&self, msg: &core::SmsMessage) -> core::report::ReportPlan {
-        let verdict = self.engine().classify(msg);
-        plan_report(msg, &verdict, ReportFormats::embedded(), &self.snapshot().reports)
-    }
-
-    fn consent_change(
-        &self,
-        signature: Option<String>,
-        port: Option<String>,
-        state: core::consent::ConsentState,
-    ) -> Result<ConsentEntry, SmsGuardError> {
-        let t = now();
-        self.change(|s| {
-            let e = s.consents.set(signature.as_deref(), port.as_deref(), state, t, ConsentSource::User)?;
-            Ok(ConsentEntry::from(e))
-        })
+        self.session.report_plan(msg, None)
     }
 
     /// Grant consent (JNI and uniffi share this).
@@ -177,7 +65,13 @@ impl SmsGuard {
         signature: Option<String>,
         port: Option<String>,
     ) -> Result<ConsentEntry, SmsGuardError> {
-        self.consent_change(signature, port, core::consent::ConsentState::Granted)
+        let e = self.session.consent_set(
+            signature.as_deref(),
+            port.as_deref(),
+            CoreConsentState::Granted,
+            now(),
+        )?;
+        Ok(ConsentEntry::from(&e))
     }
 
     /// Revoke consent (JNI and uniffi share this).
@@ -186,33 +80,18 @@ impl SmsGuard {
         signature: Option<String>,
         port: Option<String>,
     ) -> Result<ConsentEntry, SmsGuardError> {
-        self.consent_change(signature, port, core::consent::ConsentState::Revoked)
+        let e = self.session.consent_set(
+            signature.as_deref(),
+            port.as_deref(),
+            CoreConsentState::Revoked,
+            now(),
+        )?;
+        Ok(ConsentEntry::from(&e))
     }
 
     /// Record a sent report (JNI and uniffi share this). See [`SmsGuard::report_sent`].
     pub fn record_report(&self, msg: &core::SmsMessage, channel: &str) -> Result<bool, SmsGuardError> {
-        let formats = ReportFormats::embedded();
-        if formats.get(channel).is_none() {
-            return Err(SmsGuardError::InvalidData {
-                origin: "report".into(),
-                line: None,
-                item: Some(channel.to_string()),
-                detail: "unknown report channel".into(),
-            });
-        }
-        let verdict = self.engine().classify(msg);
-        let t = now();
-        self.change(|s| {
-            let plan = plan_report(msg, &verdict, formats, &s.reports);
-            // Already reported (through this or another channel) is fine: record dedupes.
-            if !plan.reportable && !s.reports.contains(&plan.key) {
-                return Err(StateError::Data(core::DataError::new(
-                    "report",
-                    "this message is not reportable; nothing recorded",
-                )));
-            }
-            Ok(s.reports.record(&plan.key, channel, t))
-        })
+        Ok(self.session.report_sent(msg, channel, now())?)
     }
 }
 
@@ -221,11 +100,10 @@ impl SmsGuard {
     /// The embedded rules and institutions; user state in memory only (nothing on disk).
     #[uniffi::constructor]
     pub fn new() -> Arc<Self> {
-        Arc::new(SmsGuard {
-            engine: RwLock::new(Arc::new(core::Engine::new())),
-            state: Backing::Memory(Mutex::new(UserState::default())),
-            writer: Mutex::new(UserState::default().rule_pack_text()),
-        })
+        // The embedded data in memory cannot fail to open; keep a constructor that never throws.
+        let session = Session::open(SessionConfig::default(), None)
+            .unwrap_or_else(|e| unreachable!("embedded defaults failed to open: {e}"));
+        Arc::new(SmsGuard { session })
     }
 
     /// Open with replacement rule packs and institutions table; user state in memory only.
@@ -266,24 +144,17 @@ impl SmsGuard {
 
     /// The explanation as core's JSON (the same document as `smsguard explain`).
     pub fn explain_json(&self, message: SmsMessage) -> Result<String, SmsGuardError> {
-        explain_json(&self.engine(), &message.into())
+        guarded(|| explain_json(&self.engine(), &message.into()))
     }
 
     /// The state file's path, or `None` for an in-memory guard.
     pub fn state_path(&self) -> Option<String> {
-        match &self.state {
-            Backing::File(store) => Some(store.path().display().to_string()),
-            Backing::Memory(_) => None,
-        }
+        self.session.path().map(|p| p.display().to_string())
     }
 
     /// Re-read the state file (after another process changed it) and rebuild the engine.
     pub fn reload_state(&self) -> Result<(), SmsGuardError> {
-        let mut pack = lock(&self.writer);
-        if let Backing::File(store) = &self.state {
-            store.reload()?;
-        }
-        self.rebuild(&mut pack)
+        Ok(self.session.reload()?)
     }
 
     // --- consent -----------------------------------------------------------------------------
@@ -312,12 +183,12 @@ impl SmsGuard {
         signature: Option<String>,
         port: Option<String>,
     ) -> Result<bool, SmsGuardError> {
-        self.change(|s| Ok(s.consents.forget(signature.as_deref(), port.as_deref())))
+        Ok(self.session.consent_forget(signature.as_deref(), port.as_deref())?)
     }
 
     /// Current consent decisions.
     pub fn consent_list(&self) -> Vec<ConsentEntry> {
-        self.snapshot().consents.list().into_iter().map(ConsentEntry::from).collect()
+        self.session.snapshot().consents.list().into_iter().map(ConsentEntry::from).collect()
     }
 
     // --- personal rules ----------------------------------------------------------------------
@@ -331,29 +202,27 @@ impl SmsGuard {
         value: String,
     ) -> Result<u32, SmsGuardError> {
         let target = RuleTarget::parse(kind.as_str(), &value).map_err(StateError::from)?;
-        let t = now();
-        self.change(|s| Ok(s.rules.add(target, effect.into(), t)?))
+        Ok(self.session.rules_add(target, effect.into(), now())?.0)
     }
 
     /// Remove a personal rule by id; returns it.
     pub fn rules_remove(&self, id: u32) -> Result<UserRule, SmsGuardError> {
-        self.change(|s| Ok(UserRule::from(&s.rules.remove(id)?)))
+        Ok(UserRule::from(&self.session.rules_remove(id)?))
     }
 
     pub fn rules_list(&self) -> Vec<UserRule> {
-        self.snapshot().rules.list().iter().map(UserRule::from).collect()
+        self.session.snapshot().rules.list().iter().map(UserRule::from).collect()
     }
 
     /// The personal rules as core's JSON export (for backup or another device).
     pub fn rules_export_json(&self) -> String {
-        self.snapshot().rules.export_json()
+        self.session.snapshot().rules.export_json()
     }
 
     /// Import rules written by `rules_export_json`; returns how many were added. `origin` names
     /// the text in errors. A malformed file changes nothing.
     pub fn rules_import_json(&self, text: String, origin: String) -> Result<u32, SmsGuardError> {
-        let t = now();
-        let n = self.change(|s| Ok(s.rules.import(&text, &origin, t)?))?;
+        let n = self.session.rules_import(&text, &origin, now())?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))
     }
 
@@ -362,31 +231,28 @@ impl SmsGuard {
     /// "Not junk" / "is junk" on a message: becomes a personal rule for its signature (or its
     /// sender when unsigned), replacing earlier feedback on the same target.
     pub fn feedback(&self, kind: FeedbackKind, message: SmsMessage) -> Result<FeedbackEntry, SmsGuardError> {
-        let msg: core::SmsMessage = message.into();
-        let verdict = self.engine().classify(&msg);
-        let t = now();
-        self.change(|s| Ok(FeedbackEntry::from(&s.feedback.record(kind.into(), &msg, &verdict, t)?)))
+        guarded(|| {
+            let out = self.session.feedback(kind.into(), &message.into(), now())?;
+            Ok(FeedbackEntry::from(&out.entry))
+        })
     }
 
     /// Undo one piece of feedback by id; returns it.
     pub fn feedback_undo(&self, id: u32) -> Result<FeedbackEntry, SmsGuardError> {
-        self.change(|s| Ok(FeedbackEntry::from(&s.feedback.undo(id)?)))
+        Ok(FeedbackEntry::from(&self.session.feedback_undo(id)?))
     }
 
     pub fn feedback_list(&self) -> Vec<FeedbackEntry> {
-        self.snapshot().feedback.list().iter().map(FeedbackEntry::from).collect()
+        self.session.snapshot().feedback.list().iter().map(FeedbackEntry::from).collect()
     }
 
     /// Strict mode: marketing without recorded consent goes to junk.
     pub fn set_strict(&self, strict: bool) -> Result<(), SmsGuardError> {
-        self.change(|s| {
-            s.settings.strict = strict;
-            Ok(())
-        })
+        Ok(self.session.set_strict(strict)?)
     }
 
     pub fn strict(&self) -> bool {
-        self.snapshot().settings.strict
+        self.session.snapshot().settings.strict
     }
 
     // --- reports and unsubscribe -------------------------------------------------------------
@@ -400,17 +266,8 @@ impl SmsGuard {
 
     /// Plans for several messages; a message repeated within the batch is offered once.
     pub fn report_batch(&self, messages: Vec<SmsMessage>) -> Vec<ReportPlan> {
-        let engine = self.engine();
-        let items: Vec<(core::SmsMessage, core::Verdict)> = messages
-            .into_iter()
-            .map(|m| {
-                let m: core::SmsMessage = m.into();
-                let v = engine.classify(&m);
-                (m, v)
-            })
-            .collect();
-        let history = self.snapshot().reports;
-        plan_batch(&items, ReportFormats::embedded(), &history).into_iter().map(Into::into).collect()
+        let msgs: Vec<core::SmsMessage> = messages.into_iter().map(Into::into).collect();
+        self.session.report_batch(&msgs).into_iter().map(Into::into).collect()
     }
 
     /// Record that the user sent the report of `message` through `channel` (a draft's channel),
@@ -418,22 +275,19 @@ impl SmsGuard {
     /// already recorded for that channel. A message that is not reportable, or an unknown
     /// channel, gives `InvalidData` (origin `report`) and records nothing.
     pub fn report_sent(&self, message: SmsMessage, channel: String) -> Result<bool, SmsGuardError> {
-        self.record_report(&message.into(), &channel)
+        guarded(|| self.record_report(&message.into(), &channel))
     }
 
     /// The unsubscribe reply for a message (e.g. `T` to its sender), if it has an opt-out
     /// instruction and a sender. Check `warnings` before offering it.
     pub fn unsubscribe(&self, message: SmsMessage) -> Option<UnsubscribeReply> {
-        let msg: core::SmsMessage = message.into();
-        let verdict = self.engine().classify(&msg);
-        core::unsubscribe::reply_for(&msg, &verdict).map(Into::into)
+        self.session.unsubscribe(&message.into()).map(Into::into)
     }
 
     /// Record that the reply was sent: revokes consent for its signature (or sender port).
     pub fn unsubscribe_sent(&self, reply: UnsubscribeReply) -> Result<(), SmsGuardError> {
         let reply: core::unsubscribe::UnsubscribeReply = reply.into();
-        let t = now();
-        self.change(|s| s.record_unsubscribe(&reply, t))
+        Ok(self.session.record_unsubscribe(&reply, now())?)
     }
 
     /// Use a model update (a tract NNEF archive and its manifest JSON, as `models/` ships them)
@@ -447,10 +301,14 @@ impl SmsGuard {
         let model: Arc<dyn core::model::Model> =
             Arc::new(core::model::nnef::NnefModel::from_bytes(&model, &manifest_json)?);
         let name = model.name().to_string();
-        // Under the writer lock, so a concurrent state change rebuilds from this engine.
-        let _writer = lock(&self.writer);
-        self.set_engine(self.engine().as_ref().clone().with_model(model));
+        self.session.load_model(model)?;
         Ok(name)
+    }
+
+    /// Saved personal rules and feedback that no longer compile and are skipped (by id and kind).
+    /// Empty when everything applies; the user can list and remove them.
+    pub fn state_problems(&self) -> Vec<String> {
+        self.session.problems()
     }
 
     pub fn version(&self) -> VersionInfo {
@@ -483,8 +341,8 @@ pub fn library_version() -> VersionInfo {
 /// Panics on purpose: proves from each language that a panic comes back as an error.
 #[cfg(feature = "test-panic")]
 #[uniffi::export]
-pub fn debug_panic(message: String) -> String {
-    panic!("debug_panic: {message}")
+pub fn debug_panic(message: String) -> Result<String, SmsGuardError> {
+    crate::error::guarded(|| panic!("debug_panic: {message}"))
 }
 
 #[cfg(test)]

@@ -47,6 +47,17 @@ impl fmt::Display for SmsGuardError {
 
 impl std::error::Error for SmsGuardError {}
 
+/// Run an export's body with panics caught here rather than by uniffi, whose internal error would
+/// carry the panic message (it can quote the SMS being processed). The caller gets `Internal`
+/// with a fixed text instead.
+pub(crate) fn guarded<T>(body: impl FnOnce() -> Result<T, SmsGuardError>) -> Result<T, SmsGuardError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|_| {
+        Err(SmsGuardError::Internal {
+            detail: "a bug in smsguard (no message text is included); please report it".into(),
+        })
+    })
+}
+
 impl From<core::DataError> for SmsGuardError {
     fn from(e: core::DataError) -> Self {
         SmsGuardError::InvalidData {

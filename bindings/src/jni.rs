@@ -167,17 +167,11 @@ impl<T: Default> ErrorPolicy<T, Failure> for ThrowSmsGuardException {
     fn on_panic<'unowned_env_local: 'native_method, 'native_method>(
         env: &mut Env<'unowned_env_local>,
         _cap: &mut Self::Captures<'unowned_env_local, 'native_method>,
-        payload: Box<dyn std::any::Any + Send + 'static>,
+        _payload: Box<dyn std::any::Any + Send + 'static>,
     ) -> jni::errors::Result<T> {
-        let what = if let Some(s) = payload.downcast_ref::<&'static str>() {
-            (*s).to_string()
-        } else if let Some(s) = payload.downcast_ref::<String>() {
-            s.clone()
-        } else {
-            "non-string panic payload".to_string()
-        };
+        // The payload may quote the data being processed (a slice of an SMS): never pass it on.
         if !env.exception_check() {
-            throw(env, "INTERNAL", &format!("panic: {what}"));
+            throw(env, "INTERNAL", "internal error (a bug in smsguard; no message text is included)");
         }
         Ok(T::default())
     }
@@ -322,6 +316,66 @@ pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeOpenWithState<
             let path = opt_string(env, &path)?.ok_or(Failure::BadArgument("state path is null or empty"))?;
             let config = GuardConfig { embedded_model, ..Default::default() };
             Ok(insert(SmsGuard::build(config, Some(&path))?))
+        })
+        .resolve::<ThrowSmsGuardException>()
+}
+
+/// `static native long nativeOpenSession(String statePath, String configJson)`: a session on the
+/// state file (null or empty: in memory). `configJson` (null or `{}`: the embedded data) may hold
+/// `rule_packs: [{origin, text}]`, `institutions: {origin, text}` and `embedded_model: bool`
+/// (the model's default; the user's `model` setting overrides it).
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeOpenSession<'caller>(
+    mut unowned_env: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    path: JString<'caller>,
+    config_json: JString<'caller>,
+) -> jlong {
+    unowned_env
+        .with_env(|env| -> Result<jlong, Failure> {
+            let path = opt_string(env, &path)?;
+            let config = match opt_string(env, &config_json)? {
+                None => GuardConfig::default(),
+                Some(text) => GuardConfig::from_json(&text).map_err(Failure::BadArgument)?,
+            };
+            Ok(insert(SmsGuard::build(config, path.as_deref())?))
+        })
+        .resolve::<ThrowSmsGuardException>()
+}
+
+/// `static native String nativeCall(long handle, String requestJson)`: one versioned JSON request
+/// (core's `api`, the ops the app uses); the response says `ok` or carries the error. Only a closed
+/// handle (or a JNI failure) throws.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeCall<'caller>(
+    mut unowned_env: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    handle: jlong,
+    request: JString<'caller>,
+) -> JString<'caller> {
+    unowned_env
+        .with_env(|env| -> Result<JString<'caller>, Failure> {
+            let guard = lookup(handle)?;
+            let request = string_arg(env, &request)?;
+            let response = core::api::handle(guard.session(), &request, core::session::unix_now());
+            Ok(JString::from_str(env, response)?)
+        })
+        .resolve::<ThrowSmsGuardException>()
+}
+
+/// `static native String nativeSetAsideState(String statePath)`: moves a refused state file to
+/// `<path>.corrupt-<n>`; returns where it went.
+#[unsafe(no_mangle)]
+pub extern "system" fn Java_com_smsguard_oem_SmsGuardNative_nativeSetAsideState<'caller>(
+    mut unowned_env: EnvUnowned<'caller>,
+    _class: JClass<'caller>,
+    path: JString<'caller>,
+) -> JString<'caller> {
+    unowned_env
+        .with_env(|env| -> Result<JString<'caller>, Failure> {
+            let path = opt_string(env, &path)?.ok_or(Failure::BadArgument("state path is null or empty"))?;
+            let aside = crate::api::set_aside_state(path)?;
+            Ok(JString::from_str(env, aside)?)
         })
         .resolve::<ThrowSmsGuardException>()
 }

@@ -125,6 +125,37 @@ pub struct GuardConfig {
     pub embedded_model: bool,
 }
 
+impl GuardConfig {
+    /// The JNI session's config: `{"rule_packs": [{"origin", "text"}], "institutions": {"origin",
+    /// "text"}, "embedded_model": bool}`, every key optional. Errors name the key, never a value.
+    pub fn from_json(text: &str) -> Result<GuardConfig, &'static str> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Pack {
+            origin: String,
+            text: String,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Config {
+            #[serde(default)]
+            rule_packs: Vec<Pack>,
+            #[serde(default)]
+            institutions: Option<Pack>,
+            #[serde(default)]
+            embedded_model: bool,
+        }
+        let c: Config = serde_json::from_str(text)
+            .map_err(|_| "config is not {rule_packs?, institutions?, embedded_model?} JSON")?;
+        let pack = |p: Pack| RulePack { origin: p.origin, text: p.text };
+        Ok(GuardConfig {
+            rule_packs: c.rule_packs.into_iter().map(pack).collect(),
+            institutions: c.institutions.map(pack),
+            embedded_model: c.embedded_model,
+        })
+    }
+}
+
 /// Library and data versions, for bug reports and model compatibility checks.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct VersionInfo {
@@ -214,9 +245,20 @@ impl From<cs::SignatureCheck> for SignatureCheck {
 /// What a matching rule asks of the policy.
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum RuleEffect {
-    Protect { action: Action, category: Category },
-    Block { category: Category },
-    Hint { action: Action, category: Category, weight: f32 },
+    Protect {
+        action: Action,
+        category: Category,
+    },
+    /// `unless_transaction`: yields when the message is otherwise a transaction ("is junk" feedback).
+    Block {
+        category: Category,
+        unless_transaction: bool,
+    },
+    Hint {
+        action: Action,
+        category: Category,
+        weight: f32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -233,7 +275,9 @@ impl From<cr::RuleHit> for RuleHit {
             cr::Effect::Protect { action, category } => {
                 RuleEffect::Protect { action: action.into(), category: category.into() }
             }
-            cr::Effect::Block { category } => RuleEffect::Block { category: category.into() },
+            cr::Effect::Block { category, unless_transaction } => {
+                RuleEffect::Block { category: category.into(), unless_transaction }
+            }
             cr::Effect::Hint { action, category, weight } => {
                 RuleEffect::Hint { action: action.into(), category: category.into(), weight }
             }

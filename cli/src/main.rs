@@ -19,6 +19,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use smsguard_core::model::nnef::{NnefModel, EMBEDDED_MANIFEST, EMBEDDED_NNEF};
+use smsguard_core::model::Model;
+use smsguard_core::session::{Session, SessionConfig};
 use smsguard_core::signature::Institutions;
 use smsguard_core::{DataError, Engine, SmsMessage};
 
@@ -36,7 +38,7 @@ struct Cli {
 }
 
 /// Options for OEM testing of data files; accepted before or after the subcommand.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 struct GlobalOpts {
     /// Use this rule pack instead of the embedded default (repeatable: the packs are compiled
     /// together, in the order given).
@@ -216,24 +218,57 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
-    let engine = build_engine(&cli.global)?;
+    let session = open_session(&cli.global)?;
+    let engine = session.engine();
+    let engine = engine.as_ref();
+    let session = &session;
     match cli.command {
-        Command::Classify(args) => classify(&engine, args),
-        Command::Explain(args) => explain(&engine, args),
-        Command::Demo => demo::run(&engine),
-        Command::Eval(args) => eval(&engine, args),
+        Command::Classify(args) => classify(engine, args),
+        Command::Explain(args) => explain(engine, args),
+        Command::Demo => demo::run(engine),
+        Command::Eval(args) => eval(engine, args),
         // Bench times building the engine itself; the one above has validated the data files.
         Command::Bench(args) => bench(&cli.global, args),
-        Command::Consent(cmd) => state::consent(cli.global.state.as_deref(), cmd),
-        Command::Rules(cmd) => state::rules(cli.global.state.as_deref(), cmd),
-        Command::Feedback(cmd) => state::feedback(&engine, cli.global.state.as_deref(), cmd),
-        Command::Settings(args) => state::settings(cli.global.state.as_deref(), args),
-        Command::Report(args) => state::report(&engine, cli.global.state.as_deref(), args),
-        Command::Unsubscribe(args) => state::unsubscribe(&engine, cli.global.state.as_deref(), args),
+        Command::Consent(cmd) => state::consent(state::needs_file(session, "consent")?, cmd),
+        Command::Rules(cmd) => state::rules(state::needs_file(session, "rules")?, cmd),
+        Command::Feedback(cmd) => state::feedback(state::needs_file(session, "feedback")?, cmd),
+        Command::Settings(args) => state::settings(state::needs_file(session, "settings")?, args),
+        Command::Report(args) => state::report(session, args),
+        Command::Unsubscribe(args) => state::unsubscribe(session, args),
     }
 }
 
-/// The engine with the data files given on the command line.
+/// The engine with the data files given on the command line and, with `--state`, the user's
+/// saved choices (core's session: a saved state whose rules no longer compile still opens, with
+/// those rules skipped and reported on stderr, so `rules remove` / `feedback undo` can repair it).
+fn open_session(opts: &GlobalOpts) -> Result<Session, CliError> {
+    let file_model = match model_files(opts)? {
+        Some((bytes, manifest)) => {
+            Some(std::sync::Arc::new(NnefModel::from_bytes(&bytes, &manifest)?) as std::sync::Arc<dyn Model>)
+        }
+        None => None,
+    };
+    let explicit = opts.embedded_model || file_model.is_some();
+    let config = SessionConfig {
+        base: build_engine(&GlobalOpts {
+            state: None,
+            embedded_model: false,
+            model: None,
+            manifest: None,
+            ..opts.clone()
+        })?,
+        model_default: false,
+        force_model: explicit.then_some(true),
+        model: file_model,
+    };
+    let session = Session::open(config, opts.state.as_deref())?;
+    for problem in session.problems() {
+        eprintln!("smsguard: warning: {problem}");
+    }
+    Ok(session)
+}
+
+/// The engine with the data files given on the command line (no user state).
 fn build_engine(opts: &GlobalOpts) -> Result<Engine, CliError> {
     let mut engine = Engine::new();
     if !opts.rules.is_empty() {
@@ -254,9 +289,6 @@ fn build_engine(opts: &GlobalOpts) -> Result<Engine, CliError> {
     }
     if let Some((bytes, manifest)) = model_files(opts)? {
         engine = engine.with_model(std::sync::Arc::new(NnefModel::from_bytes(&bytes, &manifest)?));
-    }
-    if opts.state.is_some() {
-        engine = engine.with_user_state(&state::load(opts.state.as_deref())?)?;
     }
     Ok(engine)
 }
@@ -340,8 +372,12 @@ fn bench(opts: &GlobalOpts, args: BenchArgs) -> Result<(), CliError> {
         })
     };
     let load_model: Option<bench::LoadModel<'_>> = (opts.embedded_model || file.is_some()).then_some(&load);
-    let report =
-        bench::run(|| build_engine(opts).unwrap_or_default(), load_model, &mix, args.iterations.max(1));
+    let report = bench::run(
+        || open_session(opts).map(|s| s.engine().as_ref().clone()).unwrap_or_default(),
+        load_model,
+        &mix,
+        args.iterations.max(1),
+    );
     if args.json {
         let text = serde_json::to_string(&report)
             .map_err(|e| CliError::Data(format!("cannot encode bench report: {e}")))?;

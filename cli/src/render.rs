@@ -92,7 +92,10 @@ pub fn explanation(e: &Explanation) -> String {
         for hit in &e.rule_hits {
             let effect = match hit.effect {
                 Effect::Protect { action, category } => format!("protect {action}/{category}"),
-                Effect::Block { category } => format!("block junk/{category}"),
+                Effect::Block { category, unless_transaction: false } => format!("block junk/{category}"),
+                Effect::Block { category, unless_transaction: true } => {
+                    format!("block junk/{category} unless transaction")
+                }
                 Effect::Hint { action, category, weight } => {
                     format!("hint {action}/{category} weight {weight:.2}")
                 }

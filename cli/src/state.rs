@@ -1,19 +1,19 @@
 //! Commands over the user's saved state (`--state FILE`): consent, user rules, feedback,
 //! settings, reports and unsubscribe replies. The CLI only parses and prints; everything else is
-//! `smsguard_core::{store, consent, user_rules, feedback, report, unsubscribe}`.
+//! core's `session` (the same implementation the bindings use) and its `store`, `consent`,
+//! `user_rules`, `feedback`, `report` and `unsubscribe`.
 
-use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
-use smsguard_core::consent::{ConsentSource, Timestamp};
+use smsguard_core::consent::ConsentState;
 use smsguard_core::feedback::FeedbackKind;
-use smsguard_core::report::{plan_report, ReportFormats};
-use smsguard_core::store::{StateError, Store, UserState};
-use smsguard_core::unsubscribe::reply_for;
+use smsguard_core::report::ReportFormats;
+use smsguard_core::session::{unix_now as now, Session};
+use smsguard_core::store::StateError;
 use smsguard_core::user_rules::{RuleEffect, RuleTarget};
-use smsguard_core::{Engine, SmsMessage};
+use smsguard_core::SmsMessage;
 
 use crate::{jsonl, write_stdout, CliError};
 
@@ -26,29 +26,18 @@ impl From<StateError> for CliError {
     }
 }
 
-/// Seconds since the epoch: the store takes the caller's clock.
-fn now() -> Timestamp {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    Timestamp::try_from(secs).unwrap_or(Timestamp::MAX)
-}
-
-fn open(path: Option<&Path>, command: &str) -> Result<Store, CliError> {
-    let path = path.ok_or_else(|| CliError::Data(format!("`{command}` needs --state FILE")))?;
-    Ok(Store::open(path)?)
+/// The session, for a command that changes saved state: refused without `--state FILE`.
+pub fn needs_file<'s>(session: &'s Session, command: &str) -> Result<&'s Session, CliError> {
+    match session.path() {
+        Some(_) => Ok(session),
+        None => Err(CliError::Data(format!("`{command}` needs --state FILE"))),
+    }
 }
 
 fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
     let text =
         serde_json::to_string_pretty(value).map_err(|e| CliError::Data(format!("cannot encode: {e}")))?;
     write_stdout(&text)
-}
-
-/// The saved state, or the empty state when no `--state` was given.
-pub fn load(path: Option<&Path>) -> Result<UserState, CliError> {
-    match path {
-        Some(p) => Ok(Store::open(p)?.snapshot()),
-        None => Ok(UserState::default()),
-    }
 }
 
 #[derive(Debug, Args)]
@@ -99,26 +88,23 @@ pub struct ConsentKey {
     port: Option<String>,
 }
 
-pub fn consent(state: Option<&Path>, cmd: ConsentCommand) -> Result<(), CliError> {
-    let store = open(state, "consent")?;
+pub fn consent(session: &Session, cmd: ConsentCommand) -> Result<(), CliError> {
     let t = now();
     match cmd {
-        ConsentCommand::Grant(k) => store.update(|s| {
-            s.consents.grant(k.signature.as_deref(), k.port.as_deref(), t, ConsentSource::User)?;
-            Ok(())
-        })?,
-        ConsentCommand::Revoke(k) => store.update(|s| {
-            s.consents.revoke(k.signature.as_deref(), k.port.as_deref(), t, ConsentSource::User)?;
-            Ok(())
-        })?,
+        ConsentCommand::Grant(k) => {
+            session.consent_set(k.signature.as_deref(), k.port.as_deref(), ConsentState::Granted, t)?;
+        }
+        ConsentCommand::Revoke(k) => {
+            session.consent_set(k.signature.as_deref(), k.port.as_deref(), ConsentState::Revoked, t)?;
+        }
         ConsentCommand::Forget(k) => {
-            let found = store.update(|s| Ok(s.consents.forget(k.signature.as_deref(), k.port.as_deref())))?;
+            let found = session.consent_forget(k.signature.as_deref(), k.port.as_deref())?;
             if !found {
                 return Err(CliError::Data("no consent decision recorded for that key".into()));
             }
         }
         ConsentCommand::List { json } => {
-            let state = store.snapshot();
+            let state = session.snapshot();
             let list = state.consents.list();
             if json {
                 return print_json(&list);
@@ -171,8 +157,7 @@ pub enum RulesCommand {
     Export { file: Option<PathBuf> },
 }
 
-pub fn rules(state: Option<&Path>, cmd: RulesCommand) -> Result<(), CliError> {
-    let store = open(state, "rules")?;
+pub fn rules(session: &Session, cmd: RulesCommand) -> Result<(), CliError> {
     let t = now();
     match cmd {
         RulesCommand::Add { effect, kind, value } => {
@@ -187,15 +172,18 @@ pub fn rules(state: Option<&Path>, cmd: RulesCommand) -> Result<(), CliError> {
                 EffectArg::Block => RuleEffect::Block,
             };
             let target = RuleTarget::parse(kind, &value).map_err(|e| CliError::Data(e.to_string()))?;
-            let id = store.update(|s| Ok(s.rules.add(target, effect, t)?))?;
+            let (id, warnings) = session.rules_add(target, effect, t)?;
+            for w in warnings {
+                eprintln!("smsguard: note: {}", w.en);
+            }
             write_stdout(&format!("added rule {id}"))
         }
         RulesCommand::Remove { id } => {
-            store.update(|s| Ok(s.rules.remove(id)?))?;
+            session.rules_remove(id)?;
             write_stdout(&format!("removed rule {id}"))
         }
         RulesCommand::List { json } => {
-            let state = store.snapshot();
+            let state = session.snapshot();
             if json {
                 return print_json(&state.rules.list());
             }
@@ -214,11 +202,11 @@ pub fn rules(state: Option<&Path>, cmd: RulesCommand) -> Result<(), CliError> {
         RulesCommand::Import { file } => {
             let text = crate::read_text(&file)?;
             let origin = file.display().to_string();
-            let n = store.update(|s| Ok(s.rules.import(&text, &origin, t)?))?;
+            let n = session.rules_import(&text, &origin, t)?;
             write_stdout(&format!("imported {n} rules"))
         }
         RulesCommand::Export { file } => {
-            let text = store.snapshot().rules.export_json();
+            let text = session.snapshot().rules.export_json();
             match file {
                 Some(path) => {
                     std::fs::write(&path, text).map_err(|e| CliError::io(path.display().to_string(), e))
@@ -241,22 +229,21 @@ pub enum FeedbackCommand {
     List,
 }
 
-pub fn feedback(engine: &Engine, state: Option<&Path>, cmd: FeedbackCommand) -> Result<(), CliError> {
-    let store = open(state, "feedback")?;
-    let t = now();
+pub fn feedback(session: &Session, cmd: FeedbackCommand) -> Result<(), CliError> {
     let (kind, args) = match cmd {
         FeedbackCommand::NotJunk(a) => (FeedbackKind::NotJunk, a),
         FeedbackCommand::IsJunk(a) => (FeedbackKind::IsJunk, a),
         FeedbackCommand::Undo { id } => {
-            store.update(|s| Ok(s.feedback.undo(id)?))?;
+            session.feedback_undo(id)?;
             return write_stdout(&format!("undid feedback {id}"));
         }
-        FeedbackCommand::List => return print_json(&store.snapshot().feedback.list()),
+        FeedbackCommand::List => return print_json(&session.snapshot().feedback.list()),
     };
-    let msg = args.message();
-    let verdict = engine.classify(&msg);
-    let entry = store.update(|s| Ok(s.feedback.record(kind, &msg, &verdict, t)?))?;
-    write_stdout(&format!("recorded feedback {} ({})", entry.id, kind.as_str()))
+    let out = session.feedback(kind, &args.message(), now())?;
+    for w in &out.warnings {
+        eprintln!("smsguard: note: {}", w.en);
+    }
+    write_stdout(&format!("recorded feedback {} ({})", out.entry.id, kind.as_str()))
 }
 
 #[derive(Debug, Args)]
@@ -264,17 +251,19 @@ pub struct SettingsArgs {
     /// Strict mode: marketing without recorded consent goes to junk.
     #[arg(long)]
     strict: Option<bool>,
+    /// Score with the embedded model (saved; `--embedded-model` on a command forces it on).
+    #[arg(long)]
+    model: Option<bool>,
 }
 
-pub fn settings(state: Option<&Path>, args: SettingsArgs) -> Result<(), CliError> {
-    let store = open(state, "settings")?;
+pub fn settings(session: &Session, args: SettingsArgs) -> Result<(), CliError> {
     if let Some(strict) = args.strict {
-        store.update(|s| {
-            s.settings.strict = strict;
-            Ok(())
-        })?;
+        session.set_strict(strict)?;
     }
-    print_json(&store.snapshot().settings)
+    if let Some(model) = args.model {
+        session.set_model(model)?;
+    }
+    print_json(&session.snapshot().settings)
 }
 
 #[derive(Debug, Args)]
@@ -291,14 +280,12 @@ pub struct ReportArgs {
     sent: Option<String>,
 }
 
-pub fn report(engine: &Engine, state: Option<&Path>, args: ReportArgs) -> Result<(), CliError> {
-    let saved = load(state)?;
-    let formats = ReportFormats::embedded();
+pub fn report(session: &Session, args: ReportArgs) -> Result<(), CliError> {
     if let Some(input) = args.jsonl {
         // Repeats within one batch are offered once: remember keys as we go.
         let mut seen = std::collections::HashSet::new();
         return jsonl::run_with(&input, false, |m| {
-            let mut plan = plan_report(m, &engine.classify(m), formats, &saved.reports);
+            let mut plan = session.report_plan(m, None);
             if plan.reportable && !seen.insert(plan.key.clone()) {
                 plan.withdraw_as_repeat();
             }
@@ -310,16 +297,12 @@ pub fn report(engine: &Engine, state: Option<&Path>, args: ReportArgs) -> Result
         .as_ref()
         .map(MessageArgs::message)
         .ok_or_else(|| CliError::Data("give --body or --jsonl".into()))?;
-    let plan = plan_report(&msg, &engine.classify(&msg), formats, &saved.reports);
+    let plan = session.report_plan(&msg, None);
     if let Some(channel) = args.sent {
-        if !plan.reportable {
-            return Err(CliError::Data("this message is not reportable; nothing recorded".into()));
-        }
-        if formats.get(&channel).is_none() {
+        if ReportFormats::embedded().get(&channel).is_none() {
             return Err(CliError::Data(format!("unknown report channel `{channel}`")));
         }
-        let store = open(state, "report --sent")?;
-        store.update(|s| Ok(s.reports.record(&plan.key, &channel, now())))?;
+        needs_file(session, "report --sent")?.report_sent(&msg, &channel, now())?;
     }
     print_json(&plan)
 }
@@ -333,17 +316,15 @@ pub struct UnsubscribeArgs {
     sent: bool,
 }
 
-pub fn unsubscribe(engine: &Engine, state: Option<&Path>, args: UnsubscribeArgs) -> Result<(), CliError> {
+pub fn unsubscribe(session: &Session, args: UnsubscribeArgs) -> Result<(), CliError> {
     let msg = args.message.message();
-    let verdict = engine.classify(&msg);
-    let Some(reply) = reply_for(&msg, &verdict) else {
+    let Some(reply) = session.unsubscribe(&msg) else {
         return Err(CliError::Data(
             "no opt-out instruction (e.g. 回T退订) and sender found in this message".into(),
         ));
     };
     if args.sent {
-        let store = open(state, "unsubscribe --sent")?;
-        store.update(|s| s.record_unsubscribe(&reply, now()))?;
+        needs_file(session, "unsubscribe --sent")?.record_unsubscribe(&reply, now())?;
     }
     print_json(&reply)
 }

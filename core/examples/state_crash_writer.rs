@@ -17,7 +17,7 @@ use smsguard_core::user_rules::{RuleEffect, RuleTarget};
 /// The deterministic state committed as generation `g`.
 pub fn expected_state(g: u64) -> UserState {
     let mut s = UserState::default();
-    s.settings.strict = g % 2 == 0;
+    s.settings.strict = g.is_multiple_of(2);
     let n = 20 + (g % 40) as i64;
     for i in 0..n {
         let sig = format!("品牌{}", (g as i64 + i) % 97);

@@ -146,7 +146,28 @@ impl Engine {
         self.explain(msg).verdict
     }
 
+    /// Every step for one message. Never panics: a bug in a step (none is known; the property
+    /// tests and fuzzing look for them) yields a verdict that keeps the message in the inbox,
+    /// never a hidden message, and no panic text (which could quote the message) leaves here.
     pub fn explain(&self, msg: &SmsMessage) -> Explanation {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.explain_steps(msg))).unwrap_or_else(
+            |_| {
+                let sender = Sender { normalised: String::new(), kind: crate::sender::SenderKind::Unknown };
+                Explanation {
+                    normaliser_version: crate::normalise::NORMALISER_VERSION,
+                    normalised: Normalised::default(),
+                    signature: SignatureCheck::none(),
+                    rule_hits: Vec::new(),
+                    model: None,
+                    model_name: self.model_name().map(str::to_string),
+                    verdict: Verdict::internal_error(sender.kind),
+                    sender,
+                }
+            },
+        )
+    }
+
+    fn explain_steps(&self, msg: &SmsMessage) -> Explanation {
         let normalised = normalise(&msg.body);
         let sender = classify_sender(&msg.sender);
         let signature = self.institutions().check(&msg.body, &sender);

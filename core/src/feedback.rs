@@ -9,6 +9,11 @@ use crate::consent::{port_key, signature_key, Timestamp};
 use crate::message::SmsMessage;
 use crate::verdict::Verdict;
 
+/// At most this many feedback entries (one per signature or sender). Unbounded, 4,500 of them
+/// once made a state no engine could load; with the user's rules (`MAX_USER_RULES`) this keeps
+/// the user pack within the rule engine's limits.
+pub const MAX_FEEDBACK: usize = 1000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FeedbackKind {
@@ -56,6 +61,8 @@ pub enum FeedbackError {
     /// The message has neither a valid signature nor a sender: nothing to attach a rule to.
     NoTarget,
     NotFound(u32),
+    /// [`MAX_FEEDBACK`] entries already: each is a rule the engine compiles on every start.
+    TooMany,
 }
 
 impl std::fmt::Display for FeedbackError {
@@ -63,6 +70,9 @@ impl std::fmt::Display for FeedbackError {
         match self {
             FeedbackError::NoTarget => f.write_str("the message has no signature and no sender to remember"),
             FeedbackError::NotFound(id) => write!(f, "no feedback with id {id}"),
+            FeedbackError::TooMany => {
+                write!(f, "{MAX_FEEDBACK} pieces of feedback already; undo some, or turn them into rules")
+            }
         }
     }
 }
@@ -97,7 +107,7 @@ impl FeedbackLog {
         now: Timestamp,
     ) -> Result<FeedbackEntry, FeedbackError> {
         let target = target_for(msg, verdict).ok_or(FeedbackError::NoTarget)?;
-        Ok(self.record_target(kind, target, now))
+        self.record_target(kind, target, now)
     }
 
     /// Record feedback for a target directly.
@@ -106,13 +116,16 @@ impl FeedbackLog {
         kind: FeedbackKind,
         target: FeedbackTarget,
         now: Timestamp,
-    ) -> FeedbackEntry {
+    ) -> Result<FeedbackEntry, FeedbackError> {
         self.entries.retain(|e| e.target != target);
+        if self.entries.len() >= MAX_FEEDBACK {
+            return Err(FeedbackError::TooMany);
+        }
         let id = self.entries.iter().map(|e| e.id.saturating_add(1)).fold(self.next_id.max(1), u32::max);
         self.next_id = id.saturating_add(1);
         let entry = FeedbackEntry { id, kind, target, at: now };
         self.entries.push(entry.clone());
-        entry
+        Ok(entry)
     }
 
     /// Undo one piece of feedback: its personal rule disappears.
@@ -123,6 +136,11 @@ impl FeedbackLog {
 
     pub fn list(&self) -> &[FeedbackEntry] {
         &self.entries
+    }
+
+    /// Keep only the entries `keep` accepts (see `UserRules::retain`).
+    pub fn retain(&mut self, keep: impl FnMut(&FeedbackEntry) -> bool) {
+        self.entries.retain(keep);
     }
 
     pub fn is_empty(&self) -> bool {

@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod consent;
 pub mod engine;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod sender;
+pub mod session;
 pub mod signature;
 pub mod store;
 pub mod unsubscribe;

@@ -106,6 +106,21 @@ impl Decision {
 }
 
 fn decide_from_evidence(ev: &Evidence<'_>, d: &mut Decision) {
+    // A block that spares transactions ("is junk" feedback) yields when the message is a
+    // transaction without it: the decision is made again without such blocks, and only a
+    // non-transaction outcome lets them apply.
+    let spares = |h: &RuleHit| matches!(h.effect, Effect::Block { unless_transaction: true, .. });
+    if let Some(sparing) = ev.hits.iter().find(|h| spares(h)) {
+        let others: Vec<RuleHit> = ev.hits.iter().filter(|h| !spares(h)).cloned().collect();
+        let mut without = Decision::new();
+        decide_from_evidence(&Evidence { hits: &others, ..*ev }, &mut without);
+        if without.action == Action::Transaction {
+            *d = without;
+            d.reasons.push(reason("block_spares_transaction"));
+            d.reasons.push(sparing.reason.clone());
+            return;
+        }
+    }
     let best_protect = strongest(ev.hits.iter().filter(|h| matches!(h.effect, Effect::Protect { .. })));
     let best_block = strongest(ev.hits.iter().filter(|h| matches!(h.effect, Effect::Block { .. })));
     let spoofed = ev.signature.fit == SenderFit::Spoofed;
@@ -174,7 +189,7 @@ fn more_specific(category: Category, weight: f32, best: (Category, f32)) -> bool
 }
 
 fn block(hit: &RuleHit, d: &mut Decision) {
-    if let Effect::Block { category } = hit.effect {
+    if let Effect::Block { category, .. } = hit.effect {
         d.set(Action::Junk, category, 0.95);
     }
     d.reasons.push(hit.reason.clone());
@@ -367,6 +382,11 @@ pub const POLICY_REASONS: &ReasonTable = &[
         "机构签名来自个人手机号或境外号码，疑似冒充",
         "An institution's signature sent from a personal or foreign number: likely spoofed",
     ),
+    (
+        "block_spares_transaction",
+        "你屏蔽过此来源的营销，但验证码和通知类短信仍会显示",
+        "You marked this source as junk, but its codes and notices are still shown",
+    ),
     ("sender_expected", "发送号码与签名机构相符", "The sender number is one this institution uses"),
     (
         "uncertain_junk_to_promotion",
@@ -444,7 +464,7 @@ mod tests {
     }
 
     fn block(category: Category, priority: i32) -> RuleHit {
-        hit("block", Effect::Block { category }, priority)
+        hit("block", Effect::Block { category, unless_transaction: false }, priority)
     }
 
     fn hint(action: Action, category: Category, weight: f32) -> RuleHit {
@@ -485,6 +505,30 @@ mod tests {
         assert_eq!((v.action, v.category), (Action::Junk, Category::Phishing));
         assert_eq!(v.reasons[0].code, "block");
         assert!(v.reason_codes().any(|c| c == "block_overrides_protect"));
+    }
+
+    #[test]
+    fn a_block_that_spares_transactions_yields_to_a_code_but_not_to_marketing() {
+        let sparing =
+            || hit("feedback", Effect::Block { category: Category::Other, unless_transaction: true }, 1000);
+        let sig = signed("某某银行", SenderFit::Expected);
+        // The bank's code (a protect of lower priority) stays a transaction.
+        let v = run(SenderKind::Service, &sig, &[sparing(), protect_otp(100)], &UserChoices::default());
+        assert_eq!((v.action, v.category), (Action::Transaction, Category::Otp));
+        assert!(v.reason_codes().any(|c| c == "block_spares_transaction"));
+        // A notice only soft evidence calls a transaction stays one too.
+        let hints = [sparing(), hint(Action::Transaction, Category::Finance, 0.7)];
+        let v = run(SenderKind::Service, &sig, &hints, &UserChoices::default());
+        assert_eq!(v.action, Action::Transaction);
+        // The bank's marketing goes to junk.
+        let hints = [sparing(), hint(Action::Promotion, Category::Offers, 0.8)];
+        let v = run(SenderKind::Service, &sig, &hints, &UserChoices::default());
+        assert_eq!(v.action, Action::Junk);
+        assert_eq!(v.reasons[0].code, "feedback");
+        // A plain block of the same priority (the user blocked the signature) hides the code.
+        let plain = hit("user", Effect::Block { category: Category::Other, unless_transaction: false }, 1000);
+        let v = run(SenderKind::Service, &sig, &[plain, protect_otp(100)], &UserChoices::default());
+        assert_eq!(v.action, Action::Junk);
     }
 
     #[test]

@@ -25,6 +25,7 @@
 //! has = code                         # entities present (url, phone, amount, code, date,
 //!                                    #   pickup_code, number), all required
 //! effect = protect transaction/otp   # protect <action>/<category> | block <category> |
+//!                                    #   block <category> unless transaction |
 //!                                    #   hint <action>/<category> <weight 0..1>
 //! priority = 100                     # optional; defaults: protect 100, block 50, hint 0
 //! reason = otp_code                  # stable reason code [a-z0-9_]+
@@ -51,6 +52,7 @@
 mod format;
 
 use std::cmp::Reverse;
+use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex_automata::meta::{self, Regex};
@@ -74,8 +76,14 @@ pub use format::FORMAT;
 pub enum Effect {
     /// Hard allow into `action` (allow or transaction). Protective: beats blocks of lower priority.
     Protect { action: Action, category: Category },
-    /// Hard block: junk with this category.
-    Block { category: Category },
+    /// Hard block: junk with this category. With `unless_transaction` (what "is junk" feedback
+    /// generates) the block yields when the message would otherwise be a transaction: one tap on a
+    /// brand's marketing must not hide that brand's verification codes or account alerts.
+    Block {
+        category: Category,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        unless_transaction: bool,
+    },
     /// Soft evidence for `action`/`category`, weight in 0..=1.
     Hint { action: Action, category: Category, weight: f32 },
 }
@@ -127,6 +135,17 @@ impl RuleInput<'_> {
 const RULE_NFA_LIMIT: usize = 256 * 1024;
 /// All verification regexes together (the default pack uses ~1.3 MiB).
 const REGEX_TOTAL_LIMIT: usize = 32 * 1024 * 1024;
+/// Keyword entries (`any`/`all`/`not` items, repeats counted) of all packs together. Each pack
+/// is bounded by its size, but not the sum over packs, and every entry costs index memory and
+/// automaton states. The default pack has 1238 entries (812 distinct keywords) and a user pack
+/// at most ~2000 rules of one keyword each (plus feedback): 20k leaves ~4× headroom. Not more:
+/// aho-corasick 1.1's automaton build is itself superlinear in keywords (its state `Remapper`,
+/// 90% of the time at 20k), ~1 s for 20k keywords and ~5.5 s for 50k in a desktop release
+/// build (examples/rules_compile_scaling.rs), and a phone is slower.
+pub const MAX_KEYWORDS_TOTAL: usize = 20_000;
+/// Packs compiled together: the engine uses two (default, user); hosts replacing the default
+/// pack may split theirs. Bounds the total pack text to 16 × the 1 MiB per-pack limit.
+pub const MAX_PACKS: usize = 16;
 
 #[derive(Debug)]
 struct CompiledRule {
@@ -153,14 +172,24 @@ struct FieldIndex {
     matcher: Option<AhoCorasick>,
 }
 
-impl FieldIndex {
-    fn intern(&mut self, k: &str) -> usize {
-        if let Some(i) = self.keywords.iter().position(|x| x == k) {
+/// Interns keywords while compiling: keyword → its index in [`FieldIndex::keywords`]. A linear
+/// search made compile quadratic in keywords (80k keywords: 32 s in a debug build), and packs
+/// are untrusted updates. Dropped after compiling: evaluation never looks keywords up by text.
+#[derive(Default)]
+struct Interner {
+    index: HashMap<String, usize>,
+}
+
+impl Interner {
+    fn intern(&mut self, fi: &mut FieldIndex, k: &str) -> usize {
+        if let Some(&i) = self.index.get(k) {
             return i;
         }
-        self.keywords.push(k.to_string());
-        self.postings.push(Vec::new());
-        self.keywords.len() - 1
+        let i = fi.keywords.len();
+        fi.keywords.push(k.to_string());
+        fi.postings.push(Vec::new());
+        self.index.insert(k.to_string(), i);
+        i
     }
 }
 
@@ -257,9 +286,17 @@ impl RuleSet {
 
     /// Compile packs given as `(origin, text)`; later packs may not reuse a rule id of an earlier one.
     pub fn compile(packs: &[(&str, &str)]) -> Result<RuleSet, DataError> {
+        if let Some((origin, _)) = packs.get(MAX_PACKS) {
+            return Err(DataError::new(
+                *origin,
+                format!("more than {MAX_PACKS} rule packs compiled together"),
+            ));
+        }
         let mut set = RuleSet::default();
-        let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut interners: [Interner; 5] = Default::default();
         let mut regex_bytes = 0usize;
+        let mut keyword_entries = 0usize;
         for (origin, text) in packs {
             let pack = format::parse_pack(text, origin)?;
             if set.packs.iter().any(|(n, _)| *n == pack.name) {
@@ -293,15 +330,27 @@ impl RuleSet {
                         Some(compiled)
                     }
                 };
+                keyword_entries += spec.any.len() + spec.all.len() + spec.not.len();
+                if keyword_entries > MAX_KEYWORDS_TOTAL {
+                    return Err(DataError::new(
+                        *origin,
+                        format!("more than {MAX_KEYWORDS_TOTAL} keywords (any/all/not items) in all packs"),
+                    )
+                    .at_line(spec.line)
+                    .for_item(spec.id));
+                }
                 let idx = set.rules.len();
                 let fi = &mut set.fields[spec.field.index()];
-                let any: Vec<usize> = spec.any.iter().map(|k| fi.intern(k)).collect();
-                let all: Vec<usize> = spec.all.iter().map(|k| fi.intern(k)).collect();
-                let not: Vec<usize> = spec.not.iter().map(|k| fi.intern(k)).collect();
-                // Index the rule under the keywords that must be present for it to match.
+                let interner = &mut interners[spec.field.index()];
+                let any: Vec<usize> = spec.any.iter().map(|k| interner.intern(fi, k)).collect();
+                let all: Vec<usize> = spec.all.iter().map(|k| interner.intern(fi, k)).collect();
+                let not: Vec<usize> = spec.not.iter().map(|k| interner.intern(fi, k)).collect();
+                // Index the rule under the keywords that must be present for it to match. Rules
+                // are added in order, so a repeated keyword of this rule is the last posting
+                // (searching the whole list was quadratic for a keyword shared by many rules).
                 if !any.is_empty() {
                     for &k in &any {
-                        if !fi.postings[k].contains(&idx) {
+                        if fi.postings[k].last() != Some(&idx) {
                             fi.postings[k].push(idx);
                         }
                     }

@@ -145,6 +145,11 @@ pub struct SignatureCheck {
 }
 
 impl SignatureCheck {
+    /// No signature, nothing to check.
+    pub fn none() -> Self {
+        SignatureCheck { scan: SignatureScan::None, institution: None, fit: SenderFit::NotApplicable }
+    }
+
     pub fn signature(&self) -> Option<&Signature> {
         match &self.scan {
             SignatureScan::Valid { signature } => Some(signature),

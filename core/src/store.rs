@@ -18,11 +18,21 @@
 //!   `<path>.v<old>.bak` before anything writes.
 //! - **Threads.** A [`Store`] is `Send + Sync`; a `Mutex` inside serialises commits, readers take a
 //!   snapshot.
-//! - **Processes.** Commits take an advisory lock file (`<path>.lock`, created exclusively, holding
-//!   the owner's pid; a lock left by a dead process is taken over) and re-read the file under the
-//!   lock: if another process committed since we loaded, its state is loaded first and our change
-//!   applied on top, so no update is lost. [`Store::update_if`] refuses instead (compare-and-swap on
-//!   the generation) for callers whose change depends on what they showed the user.
+//! - **Processes.** A commit holds an OS file lock ([`File::lock`]: `flock` on Unix, `LockFileEx`
+//!   on Windows) on `<path>.lock` and re-reads the file under it: if another process committed
+//!   since we loaded, its state is loaded first and our change applied on top, so no update is
+//!   lost. The OS releases the lock when its holder closes it, exits or is killed, so a crashed
+//!   writer leaves nothing that blocks the next one and no lock is ever judged stale. The lock file
+//!   is created once and never deleted (deleting it would let a second writer lock a fresh file
+//!   while the first still holds the old one); it is separate from the state file because that is
+//!   replaced by rename on every commit. A commit that waits longer than the lock timeout fails with
+//!   [`StateError::Locked`]. [`Store::update_if`] refuses instead (compare-and-swap on the
+//!   generation) for callers whose change depends on what they showed the user.
+//!   `tests/state_contention.rs` runs writer, reader and lock-holding processes on one file.
+//! - **Readers never lock.** [`Store::open`], [`Store::reload`] and [`read_file`] read the last
+//!   committed file without touching the lock: an iOS extension must never take a file lock in the
+//!   App Group container (a suspended process holding one is killed, 0xdead10cc). A writer holds
+//!   the lock only for one commit.
 //!
 //! How an app or the CLI (`smsguard consent|rules|report|unsubscribe … --state FILE`) uses it;
 //! `now` is the caller's clock in Unix seconds:
@@ -69,7 +79,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -86,12 +96,11 @@ pub const STATE_FORMAT: &str = "smsguard-state";
 pub const STATE_VERSION: u32 = 1;
 /// A state file larger than this is not ours (or is damaged); refuse rather than exhaust memory.
 pub const MAX_STATE_BYTES: u64 = 32 << 20;
-/// How long a commit waits for another process's lock before giving up.
-const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
-/// A lock file older than this is stale whatever it says (a commit takes milliseconds).
-const LOCK_STALE_AFTER: Duration = Duration::from_secs(30);
-/// A lock file with no pid in it (its writer died between create and write) is stale sooner.
-const EMPTY_LOCK_STALE_AFTER: Duration = Duration::from_secs(1);
+/// How long a commit waits for another writer's lock before giving up, unless the store was
+/// given another timeout ([`Store::with_lock_timeout`]).
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often a waiting commit retries the lock.
+const LOCK_POLL: Duration = Duration::from_millis(2);
 
 /// User settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +108,9 @@ pub struct Settings {
     /// Strict mode: marketing without recorded consent goes to junk.
     #[serde(default)]
     pub strict: bool,
+    /// Score with the model: `None` = the library's default, else the user's choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<bool>,
 }
 
 /// Everything the user decided, as stored.
@@ -156,7 +168,7 @@ pub enum StateError {
         expected: u64,
         found: u64,
     },
-    /// Another process held the lock file for longer than the timeout.
+    /// Another writer held the lock for longer than the timeout.
     Locked {
         path: PathBuf,
     },
@@ -185,7 +197,7 @@ impl std::fmt::Display for StateError {
                 path.display()
             ),
             StateError::Locked { path } => {
-                write!(f, "{}: another process holds the lock file too long", path.display())
+                write!(f, "{}: another writer held the state lock too long", path.display())
             }
             StateError::Rule(e) => e.fmt(f),
             StateError::Consent(e) => e.fmt(f),
@@ -335,7 +347,8 @@ pub struct Loaded {
 /// Migrate version 0. Its entries are imported: consents keep no time (0) and say `import`.
 fn migrate_v0(v0: FileV0, path: &Path) -> Result<UserState, StateError> {
     let corrupt = |what: String| StateError::Corrupt { path: path.to_path_buf(), problem: what };
-    let mut state = UserState { settings: Settings { strict: v0.strict }, ..UserState::default() };
+    let mut state =
+        UserState { settings: Settings { strict: v0.strict, model: None }, ..UserState::default() };
     for (sig, consent) in v0.consents {
         state
             .consents
@@ -405,7 +418,8 @@ pub fn encode(state: &UserState, generation: u64) -> String {
     s
 }
 
-/// Read and decode the file at `path`; `Ok(None)` when it does not exist.
+/// Read and decode the file at `path`; `Ok(None)` when it does not exist. Takes no file lock: a
+/// commit replaces the file by rename, so this sees one committed generation, whole.
 pub fn read_file(path: &Path) -> Result<Option<Loaded>, StateError> {
     let mut f = match File::open(path) {
         Ok(f) => f,
@@ -485,8 +499,8 @@ fn sync_dir(_dir: &Path) -> Result<(), StateError> {
     Ok(())
 }
 
-/// Remove temp files left by writers that died mid-commit. Only called under the lock file, when
-/// no other cooperating writer can be mid-write.
+/// Remove temp files left by writers that died mid-commit. Only called under the lock: only the
+/// lock holder writes a temp file, so any other one belongs to a writer that is gone.
 fn remove_stale_temps(path: &Path) {
     let prefix = temp_prefix(path);
     let Ok(entries) = fs::read_dir(parent_dir(path)) else { return };
@@ -497,70 +511,30 @@ fn remove_stale_temps(path: &Path) {
     }
 }
 
-/// The advisory lock file, removed on drop.
-struct LockFile {
-    path: PathBuf,
-}
-
-impl Drop for LockFile {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
-    }
-}
-
-fn lock_is_stale(lock: &Path) -> bool {
-    let age = fs::metadata(lock)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| SystemTime::now().duration_since(t).ok())
-        .unwrap_or_default();
-    let pid = fs::read_to_string(lock).ok().and_then(|s| s.trim().parse::<u32>().ok());
-    match pid {
-        None => age > EMPTY_LOCK_STALE_AFTER,
-        Some(p) if p == std::process::id() => age > LOCK_STALE_AFTER,
-        Some(p) => !process_alive(p) || age > LOCK_STALE_AFTER,
-    }
-}
-
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn process_alive(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn process_alive(_pid: u32) -> bool {
-    // No cheap portable check: rely on the lock's age.
-    true
-}
-
-fn acquire_lock(path: &Path) -> Result<LockFile, StateError> {
+/// Take the exclusive OS lock on `<path>.lock`, waiting at most `timeout`. The lock is released
+/// when the returned file is dropped (or the process dies).
+fn acquire_lock(path: &Path, timeout: Duration) -> Result<File, StateError> {
     let lock = sibling(path, ".lock");
+    // Created if missing, never truncated or deleted: its content means nothing, only the lock.
+    let file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock)
+        .map_err(io_err(&lock, "open lock file"))?;
     let start = Instant::now();
-    let mut n = 0u32;
     loop {
-        match OpenOptions::new().write(true).create_new(true).open(&lock) {
-            Ok(mut f) => {
-                let guard = LockFile { path: lock.clone() };
-                f.write_all(std::process::id().to_string().as_bytes())
-                    .map_err(io_err(&lock, "write lock"))?;
-                return Ok(guard);
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                if lock_is_stale(&lock) {
-                    // Rename first so that only one process takes over a given stale lock.
-                    let aside = sibling(path, &format!(".lock.stale-{}-{n}", std::process::id()));
-                    n += 1;
-                    if fs::rename(&lock, &aside).is_ok() {
-                        let _ = fs::remove_file(&aside);
-                    }
-                    continue;
-                }
-                if start.elapsed() > LOCK_TIMEOUT {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let waited = start.elapsed();
+                if waited >= timeout {
                     return Err(StateError::Locked { path: path.to_path_buf() });
                 }
-                std::thread::sleep(Duration::from_millis(2));
+                // Polled because the blocking `File::lock` cannot time out.
+                std::thread::sleep(LOCK_POLL.min(timeout - waited));
             }
-            Err(e) => return Err(io_err(&lock, "create lock")(e)),
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_err(&lock, "lock")(e)),
         }
     }
 }
@@ -585,6 +559,7 @@ pub enum Opened {
 pub struct Store {
     path: PathBuf,
     opened: Opened,
+    lock_timeout: Duration,
     inner: Mutex<Inner>,
 }
 
@@ -597,7 +572,7 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Open the state at `path`. A missing file is an empty state (created on the first commit);
     /// a corrupt or newer file is an error and is left untouched; an older one is migrated after a
-    /// backup copy.
+    /// backup copy. Takes no file lock.
     pub fn open(path: impl AsRef<Path>) -> Result<Store, StateError> {
         let path = path.as_ref().to_path_buf();
         let (inner, opened) = match read_file(&path)? {
@@ -613,7 +588,7 @@ impl Store {
             }
             Some(l) => (Inner { state: l.state, generation: l.generation }, Opened::Loaded),
         };
-        Ok(Store { path, opened, inner: Mutex::new(inner) })
+        Ok(Store { path, opened, lock_timeout: LOCK_TIMEOUT, inner: Mutex::new(inner) })
     }
 
     /// Move a file that [`Store::open`] refused (corrupt, newer version) to `<path>.corrupt-<n>`
@@ -625,6 +600,13 @@ impl Store {
         fs::rename(path, &aside).map_err(io_err(path, "move aside"))?;
         sync_dir(&parent_dir(path))?;
         Ok(aside)
+    }
+
+    /// Make commits wait at most `timeout` for another writer's lock (default [`LOCK_TIMEOUT`])
+    /// before failing with [`StateError::Locked`].
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> Store {
+        self.lock_timeout = timeout;
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -661,7 +643,7 @@ impl Store {
         self.lock().state.rule_pack_text()
     }
 
-    /// Re-read the file (e.g. after another process committed).
+    /// Re-read the file (e.g. after another process committed). Takes no file lock.
     pub fn reload(&self) -> Result<(), StateError> {
         let mut inner = self.lock();
         if let Some(l) = read_file(&self.path)? {
@@ -671,7 +653,7 @@ impl Store {
         Ok(())
     }
 
-    /// Apply `change` and commit. Under the lock file the current file is re-read first, so a
+    /// Apply `change` and commit. Under the file lock the current file is re-read first, so a
     /// commit by another process is never lost: `change` runs on the newest state. If `change`
     /// fails nothing is written.
     pub fn update<T>(
@@ -697,7 +679,7 @@ impl Store {
         change: impl FnOnce(&mut UserState) -> Result<T, StateError>,
     ) -> Result<T, StateError> {
         let mut inner = self.lock();
-        let _file_lock = acquire_lock(&self.path)?;
+        let _file_lock = acquire_lock(&self.path, self.lock_timeout)?;
         remove_stale_temps(&self.path);
         let (mut state, disk_generation) = match read_file(&self.path)? {
             Some(l) if l.version == STATE_VERSION && l.generation == inner.generation => {

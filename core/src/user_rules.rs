@@ -360,6 +360,17 @@ impl UserRules {
         &self.rules
     }
 
+    /// Keep only the rules `keep` accepts (the session drops saved rules that no longer compile
+    /// from the engine's copy; the saved state keeps them for the user to see and remove).
+    pub fn retain(&mut self, keep: impl FnMut(&UserRule) -> bool) {
+        self.rules.retain(keep);
+    }
+
+    /// A rule as stored, without validation (to compile one saved rule alone).
+    pub(crate) fn insert_raw(&mut self, rule: UserRule) {
+        self.rules.push(rule);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
@@ -485,13 +496,12 @@ fn push_match(out: &mut String, target: &RuleTarget) {
     }
 }
 
-fn push_rule(out: &mut String, id: &str, target: &RuleTarget, effect: RuleEffect, code: &str) {
+fn push_rule(out: &mut String, id: &str, target: &RuleTarget, effect: &str, code: &str) {
     let (zh, en) = reason_texts(code);
     out.push_str(&format!("\n[{id}]\n"));
     push_match(out, target);
     out.push_str(&format!(
-        "effect = {}\npriority = {USER_RULE_PRIORITY}\nreason = {code}\nzh = {zh}\nen = {en}\n",
-        effect.pack_effect()
+        "effect = {effect}\npriority = {USER_RULE_PRIORITY}\nreason = {code}\nzh = {zh}\nen = {en}\n"
     ));
 }
 
@@ -506,7 +516,7 @@ pub fn rule_pack_text(rules: &UserRules, feedback: &[FeedbackEntry]) -> String {
     );
     for r in &rules.rules {
         let Ok(target) = r.target.canonical() else { continue };
-        push_rule(&mut out, &r.pack_id(), &target, r.effect, &r.reason_code());
+        push_rule(&mut out, &r.pack_id(), &target, r.effect.pack_effect(), &r.reason_code());
     }
     for f in feedback {
         let target = match &f.target {
@@ -514,9 +524,11 @@ pub fn rule_pack_text(rules: &UserRules, feedback: &[FeedbackEntry]) -> String {
             FeedbackTarget::Sender(s) => RuleTarget::Sender(s.clone()),
         };
         let Ok(target) = target.canonical() else { continue };
+        // "Is junk" is about what the user saw (marketing, spam), never the codes and alerts of
+        // the same signature: its block spares transactions. Only an explicit block rule hides those.
         let (effect, code) = match f.kind {
-            FeedbackKind::NotJunk => (RuleEffect::Allow, "feedback_not_junk"),
-            FeedbackKind::IsJunk => (RuleEffect::Block, "feedback_is_junk"),
+            FeedbackKind::NotJunk => (RuleEffect::Allow.pack_effect(), "feedback_not_junk"),
+            FeedbackKind::IsJunk => ("block other unless transaction", "feedback_is_junk"),
         };
         push_rule(&mut out, &format!("user.feedback.{}", f.id), &target, effect, code);
     }

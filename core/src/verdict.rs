@@ -245,6 +245,23 @@ impl Verdict {
         }
     }
 
+    /// What a message gets if classifying it failed by a bug: shown in the inbox, never hidden.
+    pub fn internal_error(sender_kind: SenderKind) -> Self {
+        Verdict {
+            action: Action::Allow,
+            category: Category::Personal,
+            score: 0.0,
+            signature: None,
+            sender_kind,
+            consent: None,
+            reasons: vec![Reason::new(
+                "internal_error",
+                "分类出错，已保留在收件箱",
+                "Classification failed; kept in the inbox",
+            )],
+        }
+    }
+
     pub fn reason_codes(&self) -> impl Iterator<Item = &str> {
         self.reasons.iter().map(|r| r.code.as_str())
     }

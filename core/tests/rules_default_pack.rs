@@ -62,7 +62,9 @@ fn check(body: &str, want: Want) {
         (Want::Protect(c), Some(Effect::Protect { category, action })) => {
             assert_eq!((category, action), (c, Action::Transaction), "{body} → {names:?}")
         }
-        (Want::Block(c), Some(Effect::Block { category })) => assert_eq!(category, c, "{body} → {names:?}"),
+        (Want::Block(c), Some(Effect::Block { category, .. })) => {
+            assert_eq!(category, c, "{body} → {names:?}")
+        }
         (Want::Hint(a), None) => assert!(
             hits.iter().any(|h| matches!(h.effect, Effect::Hint { action, .. } if action == a)),
             "{body} → {names:?}"
@@ -191,7 +193,10 @@ fn junk_kinds_are_blocked() {
 fn code_requests_are_blocked_above_protection() {
     // Both the OTP protect and the code-request block hit: the narrow fraud evidence wins.
     let h = hits("我是平台客服,刚才发给您的验证码 5521 麻烦发给我一下,帮您解除限制。");
-    assert!(matches!(top_hard(&h).map(|h| h.effect), Some(Effect::Block { category: C::Fraud })), "{h:?}");
+    assert!(
+        matches!(top_hard(&h).map(|h| h.effect), Some(Effect::Block { category: C::Fraud, .. })),
+        "{h:?}"
+    );
     assert!(h.iter().any(|x| matches!(x.effect, Effect::Protect { .. })), "protect hit expected too");
     assert!(top_hard(&h).is_some_and(|x| x.priority > 100));
 }

@@ -154,7 +154,7 @@ fn example_pack_keys_work() {
     assert_eq!(names(&h), ["example/link.spoofed", "example/broad.block"]);
     assert_eq!(h[0].priority, 200);
     assert_eq!(h[0].reason.code, "spoofed_link");
-    assert_eq!(h[0].effect, Effect::Block { category: Category::Phishing });
+    assert_eq!(h[0].effect, Effect::Block { category: Category::Phishing, unless_transaction: false });
 
     // Masked field sees the placeholders.
     let mut m = msg("您的码 123456");
@@ -335,4 +335,69 @@ fn link_macro_is_any_link_the_normaliser_knows() {
     {
         assert!(!hit(body), "{body}");
     }
+}
+
+/// A pack named `name` with `n` distinct keywords (`k0`, `k1`, … in base 36, from `first`),
+/// 256 to a rule (the per-list maximum).
+fn keyword_pack(name: &str, first: usize, n: usize) -> String {
+    let base36 = |mut i: usize| {
+        let mut digits = Vec::new();
+        loop {
+            digits.push(char::from_digit((i % 36) as u32, 36).unwrap_or('0'));
+            i /= 36;
+            if i == 0 {
+                break;
+            }
+        }
+        digits.push('k');
+        digits.iter().rev().collect::<String>()
+    };
+    let mut text = format!("format = smsguard-rules/1\npack = {name}\nversion = 1\n");
+    let mut next = first;
+    let mut rule = 0;
+    while next < first + n {
+        let take = (first + n - next).min(256);
+        let keywords: Vec<String> = (next..next + take).map(base36).collect();
+        text.push_str(&format!(
+            "\n[{name}.r{rule}]\nany = {}\neffect = block other\nreason = r\nzh = 中\nen = e\n",
+            keywords.join(", ")
+        ));
+        next += take;
+        rule += 1;
+    }
+    text
+}
+
+#[test]
+fn large_packs_compile_and_the_keyword_total_is_bounded() {
+    // Interning is linear (timings in examples/rules_compile_scaling.rs): a pack of 15k keywords
+    // compiles — with the old linear search that took ~2 s even in a release build.
+    let text = keyword_pack("big", 0, 15_000);
+    let rules = RuleSet::compile(&[("big.rules", &text)]).expect("15k keywords compile");
+    assert_eq!(rules.keyword_count(), 15_000);
+    assert_eq!(names(&eval(&rules, &msg("x k1a y"))).len(), 1);
+
+    // Each pack is under its own limits; together they cross the total. The error names the pack
+    // and rule where the total was crossed, and the limit.
+    let limit = smsguard_core::rules::MAX_KEYWORDS_TOTAL;
+    let second = keyword_pack("more", 15_000, limit - 15_000 + 1);
+    let err = RuleSet::compile(&[("big.rules", &text), ("more.rules", &second)]).expect_err("over");
+    assert_eq!(err.origin, "more.rules", "{err}");
+    assert!(err.message.contains(&limit.to_string()) && err.message.contains("in all packs"), "{err}");
+    assert!(err.item.as_deref().is_some_and(|i| i.starts_with("more.r")) && err.line.is_some(), "{err}");
+    // Exactly at the limit is fine.
+    let fits = keyword_pack("more", 15_000, limit - 15_000);
+    assert!(RuleSet::compile(&[("big.rules", &text), ("more.rules", &fits)]).is_ok());
+}
+
+#[test]
+fn the_number_of_packs_is_bounded() {
+    let limit = smsguard_core::rules::MAX_PACKS;
+    let texts: Vec<(String, String)> =
+        (0..=limit).map(|i| (format!("p{i}.rules"), keyword_pack(&format!("p{i}"), i, 1))).collect();
+    let packs: Vec<(&str, &str)> = texts.iter().map(|(o, t)| (o.as_str(), t.as_str())).collect();
+    assert!(RuleSet::compile(&packs[..limit]).is_ok());
+    let err = RuleSet::compile(&packs).expect_err("one pack too many");
+    assert_eq!(err.origin, format!("p{limit}.rules"), "{err}");
+    assert!(err.message.contains(&format!("more than {limit}")), "{err}");
 }

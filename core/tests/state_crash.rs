@@ -9,34 +9,18 @@
 #[path = "../examples/state_crash_writer.rs"]
 mod writer;
 
+#[path = "common/examples.rs"]
+mod examples;
+
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use smsguard_core::store::{read_file, STATE_VERSION};
 
 fn writer_binary() -> PathBuf {
-    // Test binaries live in target/<profile>/deps; examples in target/<profile>/examples.
-    let exe = std::env::current_exe().unwrap_or_default();
-    let profile_dir = exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
-    let bin =
-        profile_dir.join("examples").join(format!("state_crash_writer{}", std::env::consts::EXE_SUFFIX));
-    // `cargo test` (without a target filter) builds the examples with the same features as the
-    // tests. Only when it did not (e.g. `--test state_crash`) build it here: a `cargo build -p`
-    // resolves features differently and would rebuild the whole dependency tree.
-    if !bin.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "--quiet", "--example", "state_crash_writer", "-p", "smsguard-core"]);
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            cmd.arg("--release");
-        }
-        let status = cmd.status();
-        assert!(status.is_ok_and(|s| s.success()), "building the writer failed");
-    }
-    assert!(bin.exists(), "writer binary missing at {}", bin.display());
-    bin
+    examples::example_binary("state_crash_writer")
 }
 
 /// xorshift64*: reproducible random kill times from a printed seed.
@@ -127,7 +111,7 @@ fn sigkill_mid_write_never_loses_the_last_committed_state() {
         );
         on_disk = g;
     }
-    // Leftovers of the last kill are at most one temp file and one lock file.
+    // Leftovers of the last kill are at most one temp file (and the lock file, which stays).
     let temps = std::fs::read_dir(&dir)
         .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).count())
         .unwrap_or(0);

@@ -160,7 +160,7 @@ fn user_pack_compiles_and_user_rules_win_with_their_own_reasons() {
     state.rules.add(RuleTarget::Signature("某商城".into()), RuleEffect::Allow, 1).map(|_| ()).ok();
     state.rules.add(RuleTarget::Sender("10690000999".into()), RuleEffect::Block, 1).map(|_| ()).ok();
     state.rules.add(RuleTarget::Regex("领取?[0-9]{2,}元红包".into()), RuleEffect::Block, 1).map(|_| ()).ok();
-    state.feedback.record_target(FeedbackKind::NotJunk, FeedbackTarget::Sender("1069012345".into()), 2);
+    state.feedback.record_target(FeedbackKind::NotJunk, FeedbackTarget::Sender("1069012345".into()), 2).ok();
     let pack = state.rule_pack_text();
     if !rule_engine_present() {
         return;
@@ -211,4 +211,39 @@ fn user_pack_compiles_and_user_rules_win_with_their_own_reasons() {
     let id = state.feedback.list()[0].id;
     assert!(state.feedback.undo(id).is_ok());
     assert!(!state.rule_pack_text().contains("feedback_not_junk"));
+}
+
+/// Defect from review: "is junk" on a bank's marketing became a signature-wide block that beat the
+/// code protection, so the same bank's next verification code went to junk.
+#[test]
+fn is_junk_on_a_banks_marketing_never_hides_its_codes() {
+    use smsguard_core::Engine;
+    let marketing =
+        SmsMessage::new("95588", "【工商银行】信用卡分期限时优惠，手续费低至五折，详询客服，回T退订");
+    let code = SmsMessage::new("95588", "【工商银行】您的验证码为482913，5分钟内有效，请勿告诉他人。");
+    let alert =
+        SmsMessage::new("95588", "【工商银行】您尾号6612的卡于12月1日支出人民币58.00元，余额1,024.50元。");
+    let engine = Engine::new();
+    assert_eq!(engine.classify(&code).action, Action::Transaction);
+    let before_alert = engine.classify(&alert).action;
+
+    let mut state = UserState::default();
+    let seen = engine.classify(&marketing);
+    state.feedback.record(FeedbackKind::IsJunk, &marketing, &seen, 1).map(|_| ()).ok();
+    let engine = Engine::new().with_user_state(&state).expect("user pack compiles");
+
+    let v = engine.classify(&marketing);
+    assert_eq!(v.action, Action::Junk, "{:?}", v.reasons);
+    assert!(v.reason_codes().any(|c| c == "feedback_is_junk"));
+    let v = engine.classify(&code);
+    assert_eq!((v.action, v.category), (Action::Transaction, Category::Otp), "{:?}", v.reasons);
+    assert!(v.reason_codes().any(|c| c == "block_spares_transaction"));
+    assert!(!v.reason_codes().any(|c| c == "block_overrides_protect"));
+    assert_eq!(engine.classify(&alert).action, before_alert);
+
+    // An explicit block of the signature is the user's choice: then the code is hidden too.
+    let mut state = UserState::default();
+    state.rules.add(RuleTarget::Signature("工商银行".into()), RuleEffect::Block, 2).map(|_| ()).ok();
+    let engine = Engine::new().with_user_state(&state).expect("user pack compiles");
+    assert_eq!(engine.classify(&code).action, Action::Junk);
 }

@@ -1,8 +1,10 @@
 //! The state store: round trip, corrupt and newer files refused and kept, v0 migration with a
-//! backup, thread safety, two stores on one file (two processes), compare-and-swap, lock files.
+//! backup, thread safety, two stores on one file (two processes), compare-and-swap, the
+//! file lock (`tests/state_contention.rs` has the multi-process cases).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 
 use smsguard_core::consent::{ConsentSource, ConsentState};
 use smsguard_core::store::{Opened, StateError, Store, UserState, STATE_VERSION};
@@ -77,8 +79,8 @@ fn missing_file_is_new_and_commits_round_trip() {
     let choices = again.user_choices();
     assert!(choices.strict);
     assert_eq!(choices.consents.consent_for(Some("某商城"), ""), Consent::Granted);
-    // Only the state file remains: no temp file, no lock file.
-    assert_eq!(dir.names(), ["state.json"]);
+    // No temp file remains; the lock file stays (it is never deleted, see store.rs).
+    assert_eq!(dir.names(), ["state.json", "state.json.lock"]);
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(text.contains("\"format\": \"smsguard-state\"") && text.contains("\"generation\": 2"));
 }
@@ -233,7 +235,7 @@ fn threads_share_one_store_without_losing_updates() {
 
 #[test]
 fn two_stores_on_one_file_merge_instead_of_losing_updates() {
-    // Two `Store`s on one path behave like two processes: each re-reads under the lock file.
+    // Two `Store`s on one path behave like two processes: each re-reads under the file lock.
     let dir = TempDir::new("twoproc");
     let path = dir.file("state.json");
     let a = open(&path);
@@ -264,19 +266,63 @@ fn two_stores_on_one_file_merge_instead_of_losing_updates() {
 }
 
 #[test]
-fn a_lock_left_by_a_dead_process_is_taken_over() {
+fn a_leftover_lock_file_does_not_block_and_dead_writers_temps_are_removed() {
     let dir = TempDir::new("lock");
     let path = dir.file("state.json");
-    let store = open(&path);
-    // A lock file naming a pid that cannot exist, and a temp file a crashed writer left.
+    let store = open(&path).with_lock_timeout(Duration::from_secs(5));
+    // A lock file with old-style content (a pid that cannot exist) but no OS lock on it, and a
+    // temp file a crashed writer left.
     std::fs::write(dir.file("state.json.lock"), "4294967294").unwrap_or_default();
     std::fs::write(dir.file(".state.json.tmp-99999-0"), "half a state").unwrap_or_default();
-    let started = std::time::Instant::now();
     grant(&store, "某商城", 1);
-    if cfg!(target_os = "linux") {
-        assert!(started.elapsed() < std::time::Duration::from_secs(2), "waited on a dead process's lock");
-    }
-    assert_eq!(dir.names(), ["state.json"]);
+    assert_eq!(dir.names(), ["state.json", "state.json.lock"]);
+}
+
+#[test]
+fn a_commit_waits_for_another_handles_lock_and_times_out() {
+    let dir = TempDir::new("wait");
+    let path = dir.file("state.json");
+    // Two stores on one path: only the file lock keeps them apart (as between processes).
+    let holder = Arc::new(open(&path));
+    let (locked_tx, locked_rx) = mpsc::channel();
+    let (release_tx, release_rx) = mpsc::channel::<()>();
+    let held = {
+        let holder = Arc::clone(&holder);
+        std::thread::spawn(move || {
+            holder.update(|s| {
+                let _ = locked_tx.send(());
+                // Bounded, in case the test body fails before releasing.
+                let _ = release_rx.recv_timeout(Duration::from_secs(30));
+                Ok(s.rules.add(RuleTarget::Keyword("甲".into()), RuleEffect::Block, 1)?)
+            })
+        })
+    };
+    assert!(locked_rx.recv_timeout(Duration::from_secs(30)).is_ok(), "holder never got the lock");
+
+    // A short timeout: the commit waits that long, then fails and writes nothing.
+    let timeout = Duration::from_millis(200);
+    let impatient = open(&path).with_lock_timeout(timeout);
+    let started = Instant::now();
+    let r = impatient.update(|s| Ok(s.rules.add(RuleTarget::Keyword("乙".into()), RuleEffect::Block, 2)?));
+    assert!(matches!(r, Err(StateError::Locked { .. })), "{r:?}");
+    assert!(started.elapsed() >= timeout, "gave up after {:?}", started.elapsed());
+    assert_eq!(impatient.generation(), 0);
+    assert!(!path.exists(), "a timed-out commit wrote the file");
+
+    // A patient one waits until the holder commits, then applies its change on top.
+    let patient = std::thread::spawn(move || {
+        let store = open(&path).with_lock_timeout(Duration::from_secs(30));
+        let r = store.update(|s| Ok(s.rules.add(RuleTarget::Keyword("乙".into()), RuleEffect::Block, 2)?));
+        r.map(|_| store.snapshot())
+    });
+    std::thread::sleep(Duration::from_millis(50));
+    let _ = release_tx.send(());
+    let held = held.join().unwrap_or_else(|_| panic!("holder panicked"));
+    assert!(held.is_ok(), "{held:?}");
+    let state =
+        patient.join().unwrap_or_else(|_| panic!("waiter panicked")).unwrap_or_else(|e| panic!("{e}"));
+    let keys: Vec<&str> = state.rules.list().iter().map(|r| r.target.value()).collect();
+    assert_eq!(keys, ["甲", "乙"], "the waiting commit lost the holder's update");
 }
 
 #[test]
@@ -292,7 +338,7 @@ fn every_part_of_the_state_survives_a_reopen() {
                 smsguard_core::feedback::FeedbackKind::IsJunk,
                 smsguard_core::feedback::FeedbackTarget::Signature("某贷款".into()),
                 9,
-            );
+            )?;
             s.reports.record("ab".repeat(32).as_str(), "china_mobile", 9);
             Ok(())
         })

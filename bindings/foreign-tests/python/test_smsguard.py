@@ -113,9 +113,10 @@ class BindingsTest(unittest.TestCase):
         self.assertEqual([self.guard.classify(m) for m in msgs], self.guard.classify_batch(msgs))
 
     def test_panic_becomes_internal_error(self):
-        with self.assertRaises(sg.InternalError) as cm:
+        with self.assertRaises(sg.SmsGuardError.Internal) as cm:
             sg.debug_panic("from python")
-        self.assertIn("from python", str(cm.exception))
+        # The panic's text may quote an SMS: it never crosses the boundary.
+        self.assertNotIn("from python", str(cm.exception))
         # Still usable afterwards.
         v = VECTORS[0]
         self.assert_same_as_rust(v["id"], self.guard.classify(message(v)))

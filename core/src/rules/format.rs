@@ -191,12 +191,12 @@ fn parse_effect(v: &str) -> Result<Effect, String> {
             }
             Ok(Effect::Protect { action, category })
         }
-        ["block", c] => {
+        ["block", c] | ["block", c, "unless", "transaction"] => {
             let category = Category::parse(c).ok_or_else(|| format!("unknown category `{c}`"))?;
             if !category.fits(Action::Junk) {
                 return Err(format!("block needs a junk category, `{c}` is not one"));
             }
-            Ok(Effect::Block { category })
+            Ok(Effect::Block { category, unless_transaction: parts.len() == 4 })
         }
         ["hint", ac, w] => {
             let (action, category) = action_category(ac)?;
@@ -206,8 +206,8 @@ fn parse_effect(v: &str) -> Result<Effect, String> {
             }
             Ok(Effect::Hint { action, category, weight })
         }
-        _ => Err("effect must be `protect <action>/<category>`, `block <category>` or \
-                  `hint <action>/<category> <weight>`"
+        _ => Err("effect must be `protect <action>/<category>`, `block <category> [unless transaction]` \
+                  or `hint <action>/<category> <weight>`"
             .to_string()),
     }
 }
@@ -515,6 +515,12 @@ mod tests {
         assert!(parse_effect("protect junk/fraud").is_err());
         assert!(parse_effect("protect transaction/fraud").is_err());
         assert!(parse_effect("block offers").is_err());
+        assert!(matches!(
+            parse_effect("block other unless transaction"),
+            Ok(Effect::Block { unless_transaction: true, .. })
+        ));
+        assert!(matches!(parse_effect("block fraud"), Ok(Effect::Block { unless_transaction: false, .. })));
+        assert!(parse_effect("block other unless promotion").is_err());
         assert!(parse_effect("hint promotion/offers 1.5").is_err());
         assert!(parse_effect("hint promotion/offers nan").is_err());
         assert!(matches!(parse_effect("hint promotion/offers 0.5"), Ok(Effect::Hint { .. })));

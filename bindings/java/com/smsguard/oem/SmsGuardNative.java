@@ -43,7 +43,8 @@ public final class SmsGuardNative implements AutoCloseable {
             }
             action = f[0];
             category = f[1];
-            score = Float.intBitsToFloat(Integer.parseUnsignedInt(f[2], 16));
+            // Long.parseLong, not Integer.parseUnsignedInt: Android has the latter only from API 26.
+            score = Float.intBitsToFloat((int) Long.parseLong(f[2], 16));
             senderKind = f[3];
             consent = f[4].isEmpty() ? null : f[4];
             reasonCodes = f[5].isEmpty()
@@ -96,6 +97,37 @@ public final class SmsGuardNative implements AutoCloseable {
     /** As {@link #openWithState(String)}, optionally with the embedded model (see above). */
     public static SmsGuardNative openWithState(String statePath, boolean embeddedModel) {
         return new SmsGuardNative(nativeOpenWithState(statePath, embeddedModel));
+    }
+
+    /**
+     * A session for an app that grows: the user's state in the file at {@code statePath} (null or
+     * empty: in memory only), driven by versioned JSON requests through {@link #call(String)}.
+     * {@code configJson} may be null, or {@code {"rule_packs": [{"origin", "text"}], "institutions":
+     * {"origin", "text"}, "embedded_model": bool}} (every key optional; the model default, which the
+     * user's {@code model} setting overrides). A damaged or newer state file throws
+     * {@code STATE_UNREADABLE} and is left untouched; a state whose personal rules no longer compile
+     * opens with them skipped ({@code state_info} lists them).
+     */
+    public static SmsGuardNative openSession(String statePath, String configJson) {
+        return new SmsGuardNative(nativeOpenSession(statePath, configJson));
+    }
+
+    /**
+     * One request, one response, both JSON: {@code {"v": 1, "op": "classify", "message": {...}}} →
+     * {@code {"ok": true, "result": ...}} or {@code {"ok": false, "error": {"kind", "detail", ...}}}.
+     * The ops are listed in bindings/README.md ("Requests"). A malformed request or a refused change
+     * comes back as an error response, never as an exception; only a closed handle throws.
+     */
+    public String call(String requestJson) {
+        return nativeCall(handle, requestJson);
+    }
+
+    /**
+     * Move a state file that opening refused ({@code STATE_UNREADABLE}) to {@code <path>.corrupt-N}
+     * so the app can start over; returns where it went. Ask the user first: their choices are in it.
+     */
+    public static String setAsideState(String statePath) {
+        return nativeSetAsideState(statePath);
     }
 
     /** Where the message goes and why. A null sender or body reads as empty. */
@@ -175,6 +207,12 @@ public final class SmsGuardNative implements AutoCloseable {
     static native long nativeOpen(String[] origins, String[] texts, boolean embeddedModel);
 
     static native long nativeOpenWithState(String statePath, boolean embeddedModel);
+
+    static native long nativeOpenSession(String statePath, String configJson);
+
+    static native String nativeCall(long handle, String requestJson);
+
+    static native String nativeSetAsideState(String statePath);
 
     static native boolean nativeClose(long handle);
 
