@@ -36,6 +36,10 @@ macro_rules! mirror_enum {
     };
 }
 
+// Android: link the pure-Rust unwinder (the NDK's libunwind.a is not used, see bindings/Cargo.toml).
+#[cfg(target_os = "android")]
+extern crate unwinding;
+
 pub mod api;
 pub mod error;
 pub mod jni;

@@ -1,0 +1,162 @@
+package com.smsguard.app.core
+
+/** A database error the UI explains ("storage full or unreadable"); never carries message text. */
+class StoreException(message: String, cause: Throwable? = null) : Exception(message, cause)
+
+/** One result row; columns by index in SELECT order. */
+interface Row {
+    fun string(i: Int): String?
+    fun long(i: Int): Long
+    fun double(i: Int): Double
+}
+
+/**
+ * The little SQL the store needs. Android wraps SQLiteDatabase, the host tests JDBC SQLite: the
+ * same statements run on both. Arguments are String, Long, Double or null; query arguments are
+ * compared with columns only (Android binds query arguments as text). Implementations throw
+ * [StoreException] for any database failure.
+ */
+interface Sql {
+    fun exec(sql: String, args: List<Any?> = emptyList())
+    fun insert(sql: String, args: List<Any?>): Long
+    fun <T> query(sql: String, args: List<Any?>, map: (Row) -> T): List<T>
+    fun <T> transaction(block: () -> T): T
+}
+
+class StoredMessage(
+    val id: Long,
+    val providerId: Long?,
+    val sender: String,
+    val body: String,
+    val receivedAt: String?,
+    val receivedMillis: Long,
+    val verdict: Verdict,
+    val feedbackId: Any?,
+    /** The receiving SIM (the broadcast's `subscription` extra), null when unknown or imported. */
+    val subscriptionId: Long?,
+) {
+    val message: Message get() = Message(sender, body, receivedAt)
+}
+
+/** One inbox row of `content://sms/inbox`. */
+class InboxRow(val providerId: Long, val sender: String?, val body: String?, val dateMillis: Long)
+
+/**
+ * The app's private message store: what it sorted and the verdict. The user's decisions (rules,
+ * consent, feedback, reports) live in the engine's state file, so losing this database loses
+ * only the sorted copy, which the inbox import rebuilds.
+ */
+class MessageStore(private val sql: Sql) {
+    companion object {
+        val FOLDERS = listOf("allow", "transaction", "promotion", "junk")
+        const val VERSION = 1L
+        private const val COLS =
+            "id, provider_id, sender, body, received_at, received_ms, verdict_json, feedback_id, sub_id"
+    }
+
+    init {
+        sql.transaction {
+            sql.exec(
+                "CREATE TABLE IF NOT EXISTS messages (" +
+                    "id INTEGER PRIMARY KEY AUTOINCREMENT, provider_id INTEGER UNIQUE, sender TEXT NOT NULL, " +
+                    "body TEXT NOT NULL, received_at TEXT, received_ms INTEGER NOT NULL, action TEXT NOT NULL, " +
+                    "category TEXT NOT NULL, verdict_json TEXT NOT NULL, feedback_id TEXT, sub_id INTEGER)",
+            )
+            sql.exec("CREATE INDEX IF NOT EXISTS messages_action ON messages(action, received_ms)")
+            sql.exec("CREATE INDEX IF NOT EXISTS messages_time ON messages(received_ms)")
+            sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
+        }
+    }
+
+    private fun row(r: Row): StoredMessage {
+        val verdict = try {
+            Verdict.from(Json.parse(r.string(6) ?: "{}"))
+        } catch (e: Exception) {
+            throw StoreException("unreadable verdict in row", e)
+        }
+        val fb = r.string(7)?.let { decodeId(it) }
+        val pid = r.string(1)?.toLongOrNull()
+        val sub = r.string(8)?.toLongOrNull()
+        return StoredMessage(r.long(0), pid, r.string(2) ?: "", r.string(3) ?: "", r.string(4), r.long(5), verdict, fb, sub)
+    }
+
+    private fun encodeId(id: Any?): String? = if (id == null) null else Json.write(id)
+    private fun decodeId(s: String): Any? = try { Json.parse(s) } catch (e: Exception) { s }
+
+    fun insert(m: Message, receivedMillis: Long, verdict: Verdict, providerId: Long? = null, subscriptionId: Long? = null): Long = sql.insert(
+        "INSERT INTO messages (provider_id, sender, body, received_at, received_ms, action, category, verdict_json, sub_id) " +
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        listOf(
+            providerId, m.sender ?: "", m.body, m.receivedAt, receivedMillis, verdict.action, verdict.category,
+            Json.write(verdict.toJson()), subscriptionId,
+        ),
+    )
+
+    fun get(id: Long): StoredMessage? =
+        sql.query("SELECT $COLS FROM messages WHERE id = ?", listOf(id)) { row(it) }.firstOrNull()
+
+    /** Newest first. */
+    fun list(folder: String, limit: Int = 500, offset: Int = 0): List<StoredMessage> = sql.query(
+        "SELECT $COLS FROM messages WHERE action = ? ORDER BY received_ms DESC, id DESC LIMIT ${limit.coerceAtLeast(0)} OFFSET ${offset.coerceAtLeast(0)}",
+        listOf(folder),
+    ) { row(it) }
+
+    /** Count per folder; every folder is present (0 when empty). */
+    fun counts(): Map<String, Long> {
+        val m = LinkedHashMap<String, Long>()
+        for (f in FOLDERS) m[f] = 0L
+        sql.query("SELECT action, COUNT(*) FROM messages GROUP BY action", emptyList()) { Pair(it.string(0) ?: "", it.long(1)) }
+            .forEach { (a, n) -> if (a in m) m[a] = n }
+        return m
+    }
+
+    fun total(): Long = sql.query("SELECT COUNT(*) FROM messages", emptyList()) { it.long(0) }.first()
+
+    /** After feedback or undo: the message moves to the verdict's folder. */
+    fun updateVerdict(id: Long, verdict: Verdict, feedbackId: Any?) {
+        sql.exec(
+            "UPDATE messages SET action = ?, category = ?, verdict_json = ?, feedback_id = ? WHERE id = ?",
+            listOf(verdict.action, verdict.category, Json.write(verdict.toJson()), encodeId(feedbackId), id),
+        )
+    }
+
+    fun recent(sinceMillis: Long): List<RecentMessage> = sql.query(
+        "SELECT id, sender, body, received_ms, action FROM messages WHERE received_ms >= ? ORDER BY received_ms DESC LIMIT 200",
+        listOf(sinceMillis),
+    ) { RecentMessage(it.long(0), it.string(1) ?: "", it.string(2) ?: "", it.long(3), it.string(4) ?: "") }
+
+    fun hasProviderId(providerId: Long): Boolean =
+        sql.query("SELECT 1 FROM messages WHERE provider_id = ?", listOf(providerId)) { 1 }.isNotEmpty()
+
+    /**
+     * A message the receiver stored (no provider id yet) that is this inbox row: same sender and
+     * body, received within [windowMs]. It gets the provider id, so reconciling does not add it twice.
+     */
+    fun adoptReceived(row: InboxRow, windowMs: Long = 5 * 60 * 1000L): Boolean {
+        val ids = sql.query(
+            "SELECT id, received_ms FROM messages WHERE provider_id IS NULL AND sender = ? AND body = ?",
+            listOf(row.sender ?: "", row.body ?: ""),
+        ) { Pair(it.long(0), it.long(1)) }.filter { Math.abs(it.second - row.dateMillis) <= windowMs }
+        val id = ids.firstOrNull()?.first ?: return false
+        sql.exec("UPDATE messages SET provider_id = ? WHERE id = ?", listOf(row.providerId, id))
+        return true
+    }
+
+    fun meta(key: String): String? = sql.query("SELECT v FROM meta WHERE k = ?", listOf(key)) { it.string(0) }.firstOrNull()
+
+    fun setMeta(key: String, value: String?) {
+        if (value == null) sql.exec("DELETE FROM meta WHERE k = ?", listOf(key))
+        else sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)", listOf(key, value))
+    }
+
+    /** The "已拦截 N 条" counter: junk dismissed since the user last looked at the junk folder. */
+    fun bumpBlocked(): Long = sql.transaction {
+        val n = (meta("blocked")?.toLongOrNull() ?: 0L) + 1
+        setMeta("blocked", n.toString())
+        n
+    }
+
+    fun clearBlocked() = setMeta("blocked", null)
+
+    fun <T> transaction(block: () -> T): T = sql.transaction(block)
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Checks android/build/smsguard.apk (run android/build.sh first) without a device:
+# signature, manifest (badging + xmltree), dex, the two .so files (16 KB LOAD alignment, JNI
+# exports, stored uncompressed, imports on the reviewed bionic list), and both .so files run by
+# tools/qemu/harness.c through their JNI exports (arm64 under qemu-user, x86_64 natively, each in a
+# glibc process with bionic shims), then an arm64 build with the test-panic feature (its own target
+# dir) that proves a panic comes back as a Java exception. Ends with "N passed, M failed".
+#
+#   SMSGUARD_ANDROID_PANIC_CHECK=0 skips the test-panic build (~5 min on 2 cores when cold).
+set -euo pipefail
+source "$(dirname "$(readlink -f "$0")")/tools/common.sh"
+
+APK=${1:-$BUILD/smsguard.apk}
+[ -f "$APK" ] || { echo "no $APK: run android/build.sh first" >&2; exit 2; }
+WORK=$BUILD/check
+rm -rf "$WORK"
+mkdir -p "$WORK"
+T0=$(date +%s)
+
+passed=0 failed=0
+check() { # check NAME CMD...: runs CMD quietly; its output is shown only when it fails
+    local name=$1
+    shift
+    if out=$("$@" 2>&1); then
+        echo "ok   $name"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $name"
+        sed 's/^/       /' <<< "$out" | tail -20
+        failed=$((failed + 1))
+    fi
+}
+has() { grep -qF -- "$1" "$2" || { echo "missing: $1"; return 1; }; }
+
+step "apk: signature, manifest, dex"
+apksigner verify --verbose "$APK" > "$WORK/apksigner.txt" 2>&1 || true
+check "apksigner verify" grep -q '^Verifies$' "$WORK/apksigner.txt"
+check "signed with APK Signature Scheme v2" has 'Verified using v2 scheme (APK Signature Scheme v2): true' "$WORK/apksigner.txt"
+check "zipalign -c -p 4" zipalign -c -p 4 "$APK"
+
+aapt dump badging "$APK" > "$WORK/badging.txt" 2>&1 || true
+check "package com.smsguard.app" grep -q "^package: name='com.smsguard.app'" "$WORK/badging.txt"
+check "minSdk 24" has "sdkVersion:'24'" "$WORK/badging.txt"
+check "targetSdk 34" has "targetSdkVersion:'34'" "$WORK/badging.txt"
+for p in RECEIVE_SMS READ_SMS POST_NOTIFICATIONS; do
+    check "permission $p" has "uses-permission: name='android.permission.$p'" "$WORK/badging.txt"
+done
+check "native-code arm64-v8a x86_64" has "native-code: 'arm64-v8a' 'x86_64'" "$WORK/badging.txt"
+
+aapt dump xmltree "$APK" AndroidManifest.xml > "$WORK/manifest.txt"
+# Which component (receiver/service/other) each line belongs to, then what it declares.
+awk '
+    /E: (activity|activity-alias|provider|application)/ { comp = "" }
+    /E: receiver/ { comp = "receiver" }
+    /E: service/ { comp = "service" }
+    comp == "receiver" && /"android.provider.Telephony.SMS_RECEIVED"/ { print "receiver SMS_RECEIVED" }
+    comp == "service" && /android:permission\(.*"android.permission.BIND_NOTIFICATION_LISTENER_SERVICE"/ { print "service BIND_NOTIFICATION_LISTENER_SERVICE" }
+' "$WORK/manifest.txt" > "$WORK/components.txt"
+check "SMS receiver with SMS_RECEIVED filter" has "receiver SMS_RECEIVED" "$WORK/components.txt"
+check "notification listener service (BIND_NOTIFICATION_LISTENER_SERVICE)" \
+    has "service BIND_NOTIFICATION_LISTENER_SERVICE" "$WORK/components.txt"
+
+unzip -q -o "$APK" classes.dex 'lib/*' -d "$WORK/apk"
+check "dexdump -c classes.dex" dexdump -c "$WORK/apk/classes.dex"
+dexdump "$WORK/apk/classes.dex" 2>/dev/null | sed -n "s/^  Class descriptor *: '\(.*\)'/\1/p" > "$WORK/classes.txt"
+# Every class the manifest names, and the ones the Rust side looks up, must survive ProGuard.
+pkg=$(sed -n "s/^package: name='\([^']*\)'.*/\1/p" "$WORK/badging.txt")
+mapfile -t components < <(awk '/E: (activity|receiver|service|provider)/ { want = 1; next }
+    want && /A: android:name/ { match($0, /="[^"]*"/); print substr($0, RSTART + 2, RLENGTH - 3); want = 0 }' \
+    "$WORK/manifest.txt")
+missing_classes() {
+    local c d rc=0
+    for c in "$@"; do
+        [[ $c == .* ]] && c=$pkg$c
+        d="L${c//.//};"
+        grep -qxF "$d" "$WORK/classes.txt" || { echo "missing in classes.dex: $c"; rc=1; }
+    done
+    return $rc
+}
+check "dex has the manifest's ${#components[@]} components" missing_classes "${components[@]}"
+check "dex has the JNI classes" missing_classes com.smsguard.oem.SmsGuardNative \
+    'com.smsguard.oem.SmsGuardNative$Result' com.smsguard.oem.SmsGuardException \
+    'com.smsguard.oem.SmsGuardException$Kind'
+
+step "native libraries"
+declare -A MACHINE=([arm64-v8a]=AArch64 [x86_64]="X86-64")
+for abi in "${ABIS[@]}"; do
+    so=$WORK/apk/lib/$abi/libsmsguard_ffi.so
+    check "$abi: in the APK" test -f "$so"
+    [ -f "$so" ] || continue
+    check "$abi: stored uncompressed" bash -c "unzip -v '$APK' 'lib/$abi/libsmsguard_ffi.so' | grep -q ' Stored '"
+    check "$abi: ELF machine ${MACHINE[$abi]}" bash -c "readelf -h '$so' | grep -q 'Machine:.*${MACHINE[$abi]}'"
+    check "$abi: every LOAD segment 16 KB aligned" bash -c \
+        "readelf -lW '$so' | awk '\$1 == \"LOAD\" { n++; if (\$NF != \"0x4000\") bad++ } END { exit !(n > 0 && !bad) }'"
+    llvm-nm -D --defined-only "$so" | awk '{print $3}' > "$WORK/$abi.exports"
+    check "$abi: JNI exports" bash -c "for f in nativeOpen nativeClassify nativeClose nativeVersion; do
+        grep -qx Java_com_smsguard_oem_SmsGuardNative_\$f '$WORK/$abi.exports' || { echo \"no \$f\"; exit 1; }; done"
+    check "$abi: no test-panic export in the shipped library" \
+        bash -c "! grep -q nativeDebugPanic '$WORK/$abi.exports'"
+    # The linker checked this at build time; check the shipped file again.
+    llvm-nm -D --undefined-only "$so" | awk '$1 == "U" {sub(/@.*/, "", $2); print $2}' > "$WORK/$abi.imports"
+    check "$abi: strong imports all on tools/bionic-api24.txt" bash -c \
+        "awk 'NR == FNR { if (\$0 !~ /^#/) ok[\$1] = 1; next } !(\$1 in ok) { print \"not in bionic list: \" \$1; bad = 1 } END { exit bad }' '$TOOLS/bionic-api24.txt' '$WORK/$abi.imports'"
+    check "$abi: stripped" bash -c "! readelf -SW '$so' | grep -q ' .symtab '"
+done
+
+# --- run the libraries: arm64 under qemu-user, x86_64 natively -----------------------------------
+
+# The harness (tools/qemu/harness.c) is a glibc program; shim libc/libm/libdl/liblog.so stand in
+# for bionic's (glibc plus the bionic-only functions in shim.c). Built per ABI into the cache,
+# again only when their sources change.
+declare -A CLANG_TARGET=([arm64-v8a]=aarch64-linux-gnu [x86_64]=x86_64-linux-gnu)
+declare -A GLIBC=([arm64-v8a]=/usr/aarch64-linux-gnu/lib [x86_64]=/lib/x86_64-linux-gnu)
+harness_build() { # harness_build ABI -> prints the dir with harness and shim/
+    local abi=$1 dir=$AC/harness/$1 h l
+    h=$(inputs_hash "$TOOLS/qemu" "$TOOLS/common.sh" "$0")
+    if ! [ -f "$dir/stamp" ] || [ "$(cat "$dir/stamp")" != "$h" ]; then
+        rm -rf "$dir" && mkdir -p "$dir/shim"
+        local cf=("--target=${CLANG_TARGET[$abi]}" -O1 -Wall -fuse-ld=lld) g=${GLIBC[$abi]}
+        clang "${cf[@]}" -fPIC -shared -Wl,-soname,libc.so "$TOOLS/qemu/shim.c" -o "$dir/shim/libc.so" >&2
+        for l in m dl log; do
+            clang "${cf[@]}" -shared -nostdlib "-Wl,-soname,lib$l.so" -Wl,--no-as-needed \
+                "$g/libc.so.6" "$g/libm.so.6" -o "$dir/shim/lib$l.so" >&2
+        done
+        clang "${cf[@]}" "$TOOLS/qemu/harness.c" -o "$dir/harness" -ldl >&2
+        echo "$h" > "$dir/stamp"
+    fi
+    echo "$dir"
+}
+run_harness() { # run_harness LABEL ABI LIB.so: the harness's own checks count as checks
+    local label=$1 abi=$2 so=$3 dir out rc=0 p f
+    dir=$(harness_build "$abi")
+    if [ "$abi" = arm64-v8a ]; then
+        out=$(qemu-aarch64-static -L /usr/aarch64-linux-gnu -E "LD_LIBRARY_PATH=$dir/shim:${GLIBC[$abi]}" \
+            "$dir/harness" "$so" 2>&1) || rc=$?
+    else
+        out=$(LD_LIBRARY_PATH=$dir/shim "$dir/harness" "$so" 2>&1) || rc=$?
+    fi
+    grep -v '^harness:' <<< "$out" | sed "s/^\(ok  \|FAIL\) /\1 $label: /"
+    p=$(grep -c '^ok ' <<< "$out" || true)
+    f=$(grep -c '^FAIL' <<< "$out" || true)
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+        echo "FAIL $label: harness exited $rc"
+    fi
+    passed=$((passed + p)) failed=$((failed + f))
+}
+
+step "run: arm64 .so under qemu-user"
+run_harness "arm64 (qemu)" arm64-v8a "$WORK/apk/lib/arm64-v8a/libsmsguard_ffi.so"
+step "run: x86_64 .so natively"
+run_harness "x86_64" x86_64 "$WORK/apk/lib/x86_64/libsmsguard_ffi.so"
+
+if [ "${SMSGUARD_ANDROID_PANIC_CHECK:-1}" != 0 ]; then
+    step "rust: arm64 .so with test-panic"
+    # Own target dir: the cdylib's file name carries no feature hash, so sharing the release
+    # dir would swap libraries between the two builds.
+    so=$(build_so aarch64-linux-android "$CACHE/target-android-test" --features test-panic)
+    step "run: test-panic build under qemu-user"
+    run_harness "arm64 test-panic (qemu)" arm64-v8a "$so"
+fi
+
+step
+echo "check-apk: $(($(date +%s) - T0))s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,143 @@
+# Shared by android/build.sh and android/check-apk.sh (sourced, not run): paths, the tool
+# installer and the Rust cross-build. Everything fetched lives in the cache outside the clone, so
+# CI's fresh clones reuse it and nothing downloaded can be committed by accident.
+
+ANDROID_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPO=$(cd "$ANDROID_DIR/.." && pwd)
+TOOLS=$ANDROID_DIR/tools
+CACHE=${SMSGUARD_CACHE:-$HOME/.cache/smsguard}
+export SMSGUARD_CACHE=$CACHE # android-clang (run by cargo) finds its crt objects there
+AC=$CACHE/android
+SDK=$AC/sdk # bullseye/trixie .debs unpacked, never installed
+BUILD=$ANDROID_DIR/build
+
+MIN_SDK=24
+KOTLIN_VERSION=2.0.21 # 2.1+ stdlib has invokedynamic lambdas that dx cannot read
+KOTLIN_HOME=$AC/kotlin-$KOTLIN_VERSION/node_modules/kotlin-compiler
+ANDROID_JAR=$SDK/usr/share/java/com.android.android-23.jar
+DX_JAR=$SDK/usr/share/java/com.android.dx-10.0.0.jar
+FRAMEWORK_RES=$SDK/usr/share/android-framework-res/framework-res.apk # API 33
+KEYSTORE=$AC/debug.keystore
+
+# ABI name in the APK -> Rust target.
+declare -A RUST_TARGET=([arm64-v8a]=aarch64-linux-android [x86_64]=x86_64-linux-android)
+ABIS=(arm64-v8a x86_64)
+
+export PATH=$HOME/.cargo/bin:$PATH
+
+# --- timing ------------------------------------------------------------------------------------
+
+_step_name="" _step_t0=0
+step() { # step NAME: ends the previous step (prints its time) and starts the next
+    local now
+    now=$(date +%s.%N)
+    [ -z "$_step_name" ] || awk -v n="$_step_name" -v t="$now" -v t0="$_step_t0" 'BEGIN {printf "   %-34s %7.1fs\n", n, t - t0}'
+    _step_name=${1:-} _step_t0=$now
+    [ -z "$_step_name" ] || echo "== $_step_name"
+}
+
+# --- tools -------------------------------------------------------------------------------------
+
+APT_PACKAGES=(aapt apksigner zipalign proguard-cli dexdump clang lld llvm binutils zip unzip qemu-user-static libc6-dev-arm64-cross libgcc-12-dev-arm64-cross)
+
+debian_mirror() { # the mirror this machine's own apt uses
+    local m
+    m=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+    [ -n "$m" ] || m=$(sed -n 's/^deb \([^ ]*\) .*/\1/p' /etc/apt/sources.list 2>/dev/null | head -1)
+    echo "${m:-http://deb.debian.org/debian}"
+}
+
+apt_private() { # apt_private SUITE CMD...: apt with its own sources and state; the system's untouched
+    local suite=$1 d=$AC/apt-$1
+    shift
+    mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+    echo "deb $(debian_mirror) $suite main" > "$d/sources.list"
+    # Sandbox user root: the private dirs are root's, and _apt could not write them.
+    "$@" -q -o APT::Sandbox::User=root -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+        -o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache"
+}
+
+ensure_tools() {
+    local missing=() p
+    for p in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    command -v javac >/dev/null 2>&1 && command -v keytool >/dev/null 2>&1 || missing+=(default-jdk-headless)
+    command -v npm >/dev/null 2>&1 || missing+=(npm) # any npm will do: it only fetches kotlin-compiler
+    if [ "${#missing[@]}" -gt 0 ]; then
+        echo "apt: installing ${missing[*]}"
+        apt-get update -q >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q \
+            --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+
+    # android.jar API 23 and dx exist only in bullseye, framework-res API 33 in trixie: download
+    # the .debs with a private apt state and unpack them into the cache.
+    if [ ! -f "$ANDROID_JAR" ] || [ ! -f "$DX_JAR" ] || [ ! -f "$FRAMEWORK_RES" ]; then
+        mkdir -p "$AC/debs" "$SDK"
+        apt_private bullseye apt-get update >/dev/null
+        apt_private trixie apt-get update >/dev/null
+        rm -f "$AC"/debs/*.deb
+        (cd "$AC/debs" && apt_private bullseye apt-get download libandroid-23-java dalvik-exchange \
+            && apt_private trixie apt-get download android-framework-res) >/dev/null
+        local d
+        for d in "$AC"/debs/*.deb; do dpkg -x "$d" "$SDK"; done
+        [ -f "$ANDROID_JAR" ] && [ -f "$DX_JAR" ] && [ -f "$FRAMEWORK_RES" ] \
+            || { echo "unpacked SDK debs lack android.jar, dx or framework-res" >&2; return 1; }
+    fi
+
+    if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
+        echo "npm: kotlin-compiler@$KOTLIN_VERSION"
+        npm install --silent --no-audit --no-fund --prefix "$AC/kotlin-$KOTLIN_VERSION" \
+            "kotlin-compiler@$KOTLIN_VERSION" >/dev/null
+    fi
+
+    local installed t
+    installed=$(rustup target list --installed)
+    for t in "${RUST_TARGET[@]}"; do
+        grep -qx "$t" <<< "$installed" || rustup target add "$t"
+    done
+
+    # One debug key per machine cache, so a rebuilt APK installs over the previous one.
+    if [ ! -f "$KEYSTORE" ]; then
+        keytool -genkeypair -keystore "$KEYSTORE" -storepass android -keypass android \
+            -alias androiddebugkey -keyalg RSA -keysize 2048 -validity 10000 \
+            -dname "CN=Android Debug,O=Android,C=US" >/dev/null 2>&1
+    fi
+}
+
+# --- Rust --------------------------------------------------------------------------------------
+
+# build_so TRIPLE TARGET_DIR [CARGO_ARGS...]: the release cdylib for one Android target, linked
+# by tools/android-clang. Prints the path of the .so. Only the cdylib crate type is built: the
+# staticlib would run LTO a second time for nothing.
+build_so() {
+    local triple=$1 target_dir=$2
+    shift 2
+    local up=${triple^^}
+    up=${up//-/_}
+    env CARGO_TARGET_DIR="$target_dir" \
+        "CARGO_TARGET_${up}_LINKER=$TOOLS/bin/${triple}24-link" \
+        "CC_${triple//-/_}=$TOOLS/bin/${triple}24-cc" \
+        "AR_${triple//-/_}=llvm-ar" \
+        cargo rustc --manifest-path "$REPO/Cargo.toml" --release --locked -p smsguard-ffi --lib \
+        --crate-type cdylib --target "$triple" "$@" >&2
+    echo "$target_dir/$triple/release/libsmsguard_ffi.so"
+}
+
+# --- inputs ------------------------------------------------------------------------------------
+
+# inputs_hash PATH...: one hash over the names and contents of the files under PATHs (missing
+# paths count as empty), so a step reruns exactly when one of its inputs changed.
+inputs_hash() {
+    local p
+    for p in "$@"; do
+        if [ -d "$p" ]; then
+            find "$p" -type f -print0 | sort -z | xargs -0r sha256sum
+        elif [ -f "$p" ]; then
+            sha256sum "$p"
+        else
+            echo "missing $p"
+        fi
+    done | sha256sum | cut -d' ' -f1
+}
