@@ -420,13 +420,39 @@ mod tests {
         let mut out = Vec::new();
         let counts = process(input.as_bytes(), "test", &mut out, |_, _| {}, |m| engine.classify(m))
             .expect("batch runs");
-        assert_eq!((counts.messages, counts.errors), (2, 1));
+        // The engine catches its own panic: that message is kept in the inbox with the reason
+        // `internal_error` (never hidden), and no panic text reaches the output.
+        assert_eq!((counts.messages, counts.errors), (3, 0));
         let text = String::from_utf8(out).expect("utf-8");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(lines[0].starts_with("{\"id\":1,"));
-        assert!(lines[1].starts_with("{\"line\":2,\"error\":\"internal error"), "{}", lines[1]);
+        assert!(lines[1].starts_with("{\"id\":2,\"action\":\"allow\""), "{}", lines[1]);
+        assert!(lines[1].contains("internal_error") && !lines[1].contains("model bug"), "{}", lines[1]);
         assert!(lines[2].starts_with("{\"id\":3,"));
+    }
+
+    #[test]
+    fn a_panic_outside_the_engine_still_costs_one_line_not_the_batch() {
+        let input = "{\"id\":1,\"body\":\"fine\"}\n{\"id\":2,\"body\":\"boom\"}\n";
+        let mut out = Vec::new();
+        let counts = process(
+            input.as_bytes(),
+            "test",
+            &mut out,
+            |_, _| {},
+            |m| {
+                assert!(!m.body.contains("boom"), "bug outside the engine");
+                serde_json::json!({ "chars": m.body.chars().count() })
+            },
+        )
+        .expect("batch runs");
+        assert_eq!((counts.messages, counts.errors), (1, 1));
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(
+            text.lines().nth(1).unwrap_or("").starts_with("{\"line\":2,\"error\":\"internal error"),
+            "{text}"
+        );
     }
 
     #[test]
