@@ -15,7 +15,9 @@ eval "$("$root/bindings/scripts/ensure-tools.sh")"
 sqlite_jar=/usr/share/java/sqlite-jdbc.jar
 if [ ! -f "$sqlite_jar" ]; then
     echo "installing libxerial-sqlite-jdbc-java" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q libxerial-sqlite-jdbc-java >&2
+    # A fresh machine may have no package lists yet.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q libxerial-sqlite-jdbc-java >&2 \
+        || { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libxerial-sqlite-jdbc-java >&2; }
 fi
 sqlite_jni=/usr/lib/x86_64-linux-gnu/jni
 
