@@ -38,6 +38,10 @@ suite kotlin bindings/scripts/test-kotlin.sh
 suite jni bindings/scripts/test-jni.sh
 suite python-bindings bindings/scripts/test-python.sh
 
+# Android: the app's plain-Kotlin logic on the host JVM against the library the Kotlin suite
+# built (target/debug, test-panic).
+suite android-app env SMSGUARD_LIBRARY="$PWD/target/debug/libsmsguard_ffi.so" android/test.sh
+
 # Python: the training pipeline's tests (the script makes its own venv).
 if [ -x models/run_tests.sh ]; then
     suite python models/run_tests.sh
