@@ -14,6 +14,8 @@ dict with the keys of RECORD_KEYS:
     label_raw     the corpus's own label string (for audits)
     masking       how the corpus masks digits/contacts: raw | x | placeholder | mixed
     tags          list of strings, e.g. "template", "multipart_head"
+    group         who wrote it, where a corpus says (nus_sms_zh: the hashed sender; lccc: the
+                  session), else "": splits keep one group on one side
 
 Malformed rows are skipped and counted, never raised: corpora are untrusted input. A missing file
 raises FileNotFoundError naming it.
@@ -32,7 +34,7 @@ from typing import Callable, Iterable
 from .taxonomy import UNKNOWN, valid_label
 
 RECORD_KEYS = ("text", "sender", "action", "category", "family", "source", "label_quality",
-               "label_raw", "masking", "tags")
+               "label_raw", "masking", "tags", "group")
 
 # Source families exactly as INDEX.md lists them (1-5). anonyscorpio_marketing is not in INDEX.md's
 # family list and shares no texts with any other corpus, so it is its own family.
@@ -48,6 +50,8 @@ FAMILY = {
     "uci_sms_spam": "uci",
     "mendeley_smishing": "uci",
     "anonyscorpio_marketing": "jd_marketing",
+    "nus_sms_zh": "nus",
+    "lccc_weibo_chat": "lccc",
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -121,6 +125,9 @@ LABEL_MAP: dict[tuple[str, str], tuple[str, str, str] | None] = {
     ("mendeley_smishing", "spam"): ("junk", UNKNOWN, "gold"),
     ("mendeley_smishing", "smishing"): ("junk", "phishing", "gold"),
     ("anonyscorpio_marketing", "营销类"): ("promotion", "other", "folder"),
+    # Messages people sent to people (NUS) and casual chat lines (LCCC, Weibo): the allow folder.
+    ("nus_sms_zh", "personal"): ("allow", "personal", "gold"),
+    ("lccc_weibo_chat", "chat"): ("allow", "personal", "silver"),
 }
 
 # notify-samples rows, keyed "category/subcategory" (the file's own columns), in the same table.
@@ -207,7 +214,7 @@ def desegment(s: str) -> str:
 
 
 def _rec(text: str, source: str, label: tuple[str, str, str], label_raw: str, *, sender: str = "",
-         masking: str = "raw", tags: Iterable[str] = ()) -> dict:
+         masking: str = "raw", tags: Iterable[str] = (), group: str = "") -> dict:
     action, category, quality = label
     return {
         "text": text,
@@ -220,6 +227,7 @@ def _rec(text: str, source: str, label: tuple[str, str, str], label_raw: str, *,
         "label_raw": label_raw,
         "masking": masking,
         "tags": list(tags),
+        "group": group,
     }
 
 
@@ -529,6 +537,68 @@ def load_mendeley_smishing(folder: Path) -> LoadResult:
     return res
 
 
+# NUS masks numbers as <#>: written back as digits, which the normaliser masks like any number.
+_NUS_NUMBER = re.compile(r"<#>")
+_NUS_OTHER_PLACEHOLDER = re.compile(r"<(URL|EMAIL)>", re.IGNORECASE)
+NUS_COLUMNS = ["id", "collection_method", "user_id", "country", "city", "text"]
+
+
+def load_nus_sms_zh(folder: Path) -> LoadResult:
+    """nus_sms_zh.meta.tsv: header + `id collection_method user_id country city text`; every row
+    is an SMS a volunteer sent to another person. group = user_id (the split keeps a sender on one
+    side). Rows with <URL>/<EMAIL> placeholders are skipped (a link the corpus hid cannot be
+    written back faithfully)."""
+    src, res = "nus_sms_zh", LoadResult()
+    path = folder / "nus_sms_zh.meta.tsv"
+    lines = _read_lines(path)
+    if not lines or lines[0].rstrip("\r").split("\t") != NUS_COLUMNS:
+        raise ValueError(f"{path}: line 1: expected header {NUS_COLUMNS}")
+    for lineno, line in enumerate(lines[1:], 2):
+        if not line.strip():
+            continue
+        res.rows += 1
+        res.at = f"{path.name}:{lineno}"
+        parts = line.rstrip("\r").split("\t")
+        if len(parts) < 6:
+            res.skip("wrong_field_count")
+            continue
+        user, text = parts[2].strip(), clean_text(" ".join(parts[5:]))
+        if not user:
+            res.skip("no_user")
+            continue
+        if _NUS_OTHER_PLACEHOLDER.search(text):
+            res.skip("url_or_email_placeholder")
+            continue
+        text = _NUS_NUMBER.sub("12", text)
+        _add(res, src, "personal", text, masking="raw", group=f"nus:{user}")
+    return res
+
+
+LCCC_COLUMNS = ["split", "session", "turn", "text"]
+
+
+def load_lccc_weibo_chat(folder: Path) -> LoadResult:
+    """lccc_chat.meta.tsv: header + `split session turn text`. group = split:session (a
+    conversation stays on one side of a split)."""
+    src, res = "lccc_weibo_chat", LoadResult()
+    path = folder / "lccc_chat.meta.tsv"
+    lines = _read_lines(path)
+    if not lines or lines[0].rstrip("\r").split("\t") != LCCC_COLUMNS:
+        raise ValueError(f"{path}: line 1: expected header {LCCC_COLUMNS}")
+    for lineno, line in enumerate(lines[1:], 2):
+        if not line.strip():
+            continue
+        res.rows += 1
+        res.at = f"{path.name}:{lineno}"
+        parts = line.rstrip("\r").split("\t")
+        if len(parts) < 4:
+            res.skip("wrong_field_count")
+            continue
+        group = f"lccc:{parts[0].strip()}:{parts[1].strip()}"
+        _add(res, src, "chat", clean_text(" ".join(parts[3:])), masking="raw", group=group)
+    return res
+
+
 LOADERS: dict[str, Callable[[Path], LoadResult]] = {
     "sms80w_chenhangjun": load_sms80w_chenhangjun,
     "sms80w_wdingao": load_sms80w_wdingao,
@@ -541,6 +611,8 @@ LOADERS: dict[str, Callable[[Path], LoadResult]] = {
     "notify-samples": load_notify_samples,
     "uci_sms_spam": load_uci_sms_spam,
     "mendeley_smishing": load_mendeley_smishing,
+    "nus_sms_zh": load_nus_sms_zh,
+    "lccc_weibo_chat": load_lccc_weibo_chat,
 }
 
 

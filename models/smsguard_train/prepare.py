@@ -1,4 +1,5 @@
-"""loaders -> dedupe -> splits; writes models/work/{train,valid,test_family,notify,pool}.jsonl
+"""loaders -> dedupe -> splits; writes models/work/{train,valid,test_family,notify,nus_test,
+lccc_test,pool}.jsonl
 and stats.json, and prints counts per source x action x split (counts only, never text).
 
     python -m smsguard_train.prepare --data ../shared/data --out models/work
@@ -18,10 +19,10 @@ from pathlib import Path
 
 from .dedupe import dedupe
 from .loaders import load_all
-from .splits import EVAL_ONLY_FAMILIES, assign_splits, count_table
+from .splits import EVAL_ONLY_FAMILIES, GROUP_TEST_SPLITS, assign_splits, count_table
 from .taxonomy import ACTIONS
 
-SPLIT_FILES = ("train", "valid", "test_family", "notify")
+SPLIT_FILES = ("train", "valid", "test_family", "notify", *GROUP_TEST_SPLITS)
 
 
 def write_jsonl(path: Path, records: list[dict]) -> None:
@@ -52,7 +53,8 @@ def format_table(table: dict[str, dict[str, dict[str, int]]]) -> str:
 
 
 def run(data: Path, out: Path, *, test_family: str = "fbs", cap_80w_ham: float = 0.05,
-        cap_jd: int | None = 2000, seed: int = 13, near: bool = True) -> dict:
+        cap_jd: int | None = 2000, cap_lccc: int | None = 8000, seed: int = 13,
+        near: bool = True) -> dict:
     t0 = time.time()
     loaded = load_all(data)
     records: list[dict] = []
@@ -72,7 +74,7 @@ def run(data: Path, out: Path, *, test_family: str = "fbs", cap_80w_ham: float =
     kept, dstats = dedupe(records, priority, near=near)
     t_dedupe = time.time() - t0 - t_load
     splits = assign_splits(kept, test_family=test_family, cap_80w_ham=cap_80w_ham,
-                           cap_jd=cap_jd, seed=seed)
+                           cap_jd=cap_jd, cap_lccc=cap_lccc, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
     for name in SPLIT_FILES:
         write_jsonl(out / f"{name}.jsonl", splits[name])
@@ -84,6 +86,7 @@ def run(data: Path, out: Path, *, test_family: str = "fbs", cap_80w_ham: float =
     table = count_table(splits)
     stats = {
         "params": {"test_family": test_family, "cap_80w_ham": cap_80w_ham, "cap_jd": cap_jd,
+                   "cap_lccc": cap_lccc,
                    "seed": seed, "near_dedupe": near},
         "load": load_stats,
         "dedupe": {"info": dstats.info, "clusters_by_reason": dict(dstats.reasons),
@@ -107,11 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cap-80w-ham", type=float, default=0.05,
                     help="max share of 80万 ham in training ham")
     ap.add_argument("--cap-jd", type=int, default=2000, help="max JD marketing records (-1: none)")
+    ap.add_argument("--cap-lccc", type=int, default=8000,
+                    help="max LCCC chat lines in train+valid, whole sessions (-1: none)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--no-near", action="store_true", help="exact dedupe only")
     a = ap.parse_args(argv)
     stats = run(a.data, a.out, test_family=a.test_family, cap_80w_ham=a.cap_80w_ham,
-                cap_jd=None if a.cap_jd < 0 else a.cap_jd, seed=a.seed, near=not a.no_near)
+                cap_jd=None if a.cap_jd < 0 else a.cap_jd,
+                cap_lccc=None if a.cap_lccc < 0 else a.cap_lccc, seed=a.seed, near=not a.no_near)
     print(format_table(stats["counts"]))
     print("dedupe:", json.dumps(stats["dedupe"], ensure_ascii=False))
     print("families:", json.dumps(stats["families"]))

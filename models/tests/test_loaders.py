@@ -166,3 +166,20 @@ def test_load_all_fixture(data_dir):
             assert set(L.RECORD_KEYS) <= set(r)
             assert r["text"] and r["text"] == r["text"].strip()
             assert "\t" not in r["text"] and "\n" not in r["text"]
+
+
+def test_nus_groups_by_sender_and_writes_numbers_back():
+    res = L.load_nus_sms_zh(FIXTURES / "nus_sms_zh")
+    assert labels(res) == Counter({("allow", "personal"): 4})
+    assert {r["group"] for r in res.records} == {"nus:u_alpha", "nus:u_beta", "nus:u_gamma"}
+    assert any(r["text"] == "我12点到，等我" for r in res.records)
+    assert res.skipped == Counter({"url_or_email_placeholder": 1, "no_user": 1,
+                                   "wrong_field_count": 1})
+    assert all(r["family"] == "nus" and r["label_quality"] == "gold" for r in res.records)
+
+
+def test_lccc_groups_by_split_and_session():
+    res = L.load_lccc_weibo_chat(FIXTURES / "lccc_weibo_chat")
+    assert labels(res) == Counter({("allow", "personal"): 3})
+    assert [r["group"] for r in res.records] == ["lccc:test:0", "lccc:test:0", "lccc:valid:0"]
+    assert res.skipped["wrong_field_count"] == 1

@@ -62,3 +62,46 @@ def test_check_family_disjoint_raises():
         check_family_disjoint({"train": [rec(1, "fbs")], "test_family": [rec(2, "fbs")]})
     with pytest.raises(SplitError):
         assign_splits(make_pool(), test_family="notify")
+
+
+def chats(n_users=50, per_user=6, n_sessions=80, per_session=3):
+    recs = []
+    for u in range(n_users):
+        for k in range(per_user):
+            r = rec(f"n{u}-{k}", "nus", "allow", "nus_sms_zh", "personal")
+            r["group"] = f"nus:u{u}"
+            recs.append(r)
+    for s in range(n_sessions):
+        for k in range(per_session):
+            r = rec(f"l{s}-{k}", "lccc", "allow", "lccc_weibo_chat", "personal")
+            r["group"] = f"lccc:test:{s}"
+            recs.append(r)
+    return recs
+
+
+def test_chat_families_are_split_by_group_and_held_out():
+    s = assign_splits(make_pool() + chats(), cap_lccc=120, seed=5)
+    for fam, split in (("nus", "nus_test"), ("lccc", "lccc_test")):
+        held = {r["group"] for r in s[split]}
+        trained = {r["group"] for k in ("train", "valid") for r in s[k] if r["family"] == fam}
+        assert held and trained and not held & trained, fam
+        valid = {r["group"] for r in s["valid"] if r["family"] == fam}
+        train = {r["group"] for r in s["train"] if r["family"] == fam}
+        assert not valid & train, f"{fam}: a group on both sides of train/valid"
+    # ~20 % of the NUS senders are held out
+    assert 0.05 < len({r["group"] for r in s["nus_test"]}) / 50 < 0.4
+    # LCCC capped by whole sessions: at most the cap plus one session's lines
+    lccc = [r for k in ("train", "valid") for r in s[k] if r["family"] == "lccc"]
+    assert 120 <= len(lccc) <= 123
+    # the chats do not let more 80万 fragments in
+    base = assign_splits(make_pool(), seed=5)
+    n80 = lambda sp: sum(1 for k in ("train", "valid") for r in sp[k]
+                         if r["family"] == "sms80w" and r["action"] == "allow")  # noqa: E731
+    assert n80(s) == n80(base)
+
+
+def test_a_chat_without_a_group_is_refused():
+    bad = chats(n_users=1, per_user=1, n_sessions=0)
+    bad[0]["group"] = ""
+    with pytest.raises(SplitError, match="group"):
+        assign_splits(make_pool() + bad)
