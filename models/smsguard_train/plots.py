@@ -1,5 +1,5 @@
 """Figures for the model card: the shipped model (models/smsguard.onnx, run by onnxruntime) on the
-held-out family (test_family = FBS) and on notify.
+held-out family (test_family = FBS), on notify and on the held-out NUS senders (nus_test).
 
     python -m smsguard_train.plots --work models/work --models models
 
@@ -22,8 +22,9 @@ import numpy as np
 from . import export, features, train
 
 ACTIONS = export.ACTIONS
-SPLITS = ("test_family", "notify")
-TITLES = {"test_family": "test_family (FBS, held-out family)", "notify": "notify (real notifications)"}
+SPLITS = ("test_family", "notify", "nus_test")
+TITLES = {"test_family": "test_family (FBS, held-out family)", "notify": "notify (real notifications)",
+          "nus_test": "nus_test (chats, held-out senders)"}
 
 
 def confusion_counts(truth: list[str], pred: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -130,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     ver = features.versions(exe)
     results = {}
     for split in SPLITS:
+        if not (a.work / f"{split}.jsonl").exists():
+            continue
         recs, ids = train.cached_features(exe, a.work / f"{split}.jsonl", a.work, ver)
         results[split] = ([r["action"] for r in recs], model_probs(model_bytes, ids))
     plot_confusion(out / "confusion.png", results)

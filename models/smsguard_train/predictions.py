@@ -3,13 +3,14 @@
     python -m smsguard_train.predictions --work models/work
 
 Trains the two TF-IDF + LR baselines of `baseline.py` on train.jsonl and writes, for each
-evaluation split (test_family, notify), one JSONL file per baseline into --work (gitignored: the
+evaluation split (test_family, notify, nus_test, valid), one JSONL file per baseline into --work (gitignored: the
 lines carry corpus text):
 
     pred_baseline4_{split}.jsonl   4-action baseline
     pred_baseline2_{split}.jsonl   binary baseline (spam → "junk", ham → "allow")
 
-Each line is the split record's `text`, `sender`, `action`, `category` plus `"predicted": action`,
+Each line is the split record's `text`, `sender`, `action`, `category`, `family` plus
+`"predicted": action` (`smsguard eval --by family` reads valid per family),
 in the split's order, so the Rust eval scores them exactly as it scores the engine.
 """
 
@@ -25,8 +26,8 @@ from .baseline import predict_actions, train_action4, train_binary
 from .prepare import read_jsonl
 from .taxonomy import ACTIONS
 
-FIELDS = ("text", "sender", "action", "category")
-SPLITS = ("test_family", "notify")
+FIELDS = ("text", "sender", "action", "category", "family")
+SPLITS = ("test_family", "notify", "nus_test", "valid")
 MODELS = (("baseline4", train_action4, False), ("baseline2", train_binary, True))
 
 
@@ -37,7 +38,7 @@ def prediction_lines(recs: Sequence[dict], predicted: Sequence[str]) -> Iterable
     for r, p in zip(recs, predicted):
         if p not in ACTIONS:
             raise ValueError(f"prediction {p!r} is not an action")
-        line = {k: (r.get(k) or "") if k == "sender" else r[k] for k in FIELDS}
+        line = {k: (r.get(k) or "") if k in ("sender", "family") else r[k] for k in FIELDS}
         line["predicted"] = p
         yield json.dumps(line, ensure_ascii=False)
 

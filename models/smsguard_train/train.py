@@ -30,6 +30,10 @@ ACTIONS = export.ACTIONS
 BENIGN = ("allow", "transaction")
 # Families whose texts are English (UCI, mendeley smishing): the product filters Chinese SMS.
 EN_FAMILIES = ("uci",)
+# Chats between people (splits.GROUP_HOLDOUT). The operating point (promotion/junk bias shift) and
+# the junk threshold are set on the rest of valid, as for v1/v2, so that adding thousands of easy
+# chats to valid does not loosen them; the chats are measured on their own (nus_test, lccc_test).
+CHAT_FAMILIES = ("nus", "lccc")
 SPAM = ("promotion", "junk")
 # Categories that fit each action (verdict.rs `Category::fits`); anything else is not trained on.
 FITS = {
@@ -276,6 +280,40 @@ def calibrate_junk(pa: np.ndarray, recs: list[dict], budget: float) -> float:
     return 0.99
 
 
+def calibrate_allow_floor(pa: np.ndarray, recs: list[dict], budget: float) -> float:
+    """The policy keeps a chat-like message (no sender number, no signature, no link or number,
+    no rule hint) in the inbox when the model gives allow at least this, even if promotion or junk
+    is ahead. Largest floor (step 0.01) keeping this split's chats (allow records) with
+    promotion/junk ahead *and* allow below the floor within budget: the larger the floor, the less
+    spam it lets through; 1.0 (off) when the chats are within budget without it."""
+    a, spam = ACTIONS.index("allow"), [ACTIONS.index("promotion"), ACTIONS.index("junk")]
+    chats = np.array([r["action"] == "allow" for r in recs])
+    if not chats.any():
+        return 1.0
+    p = pa[chats]
+    spam_top = np.isin(p.argmax(1), spam)
+    best = 0.0
+    for t in np.arange(0.0, 1.0001, 0.01):
+        if (spam_top & (p[:, a] < t)).mean() <= budget + 1e-12:
+            best = float(round(t, 2))
+    return best
+
+
+def calibrate_promotion_bar(pa: np.ndarray, recs: list[dict], budget: float) -> float:
+    """Smallest promotion+junk probability (step 0.01) that at most `budget` of this split's
+    benign messages reach: the policy asks a signed message without an opt-out for this much
+    before the model alone may move it out of the inbox (lawful marketing from a signature carries
+    an opt-out; what carries neither is mostly a notice)."""
+    benign = np.array([r["action"] in BENIGN for r in recs])
+    if not benign.any():
+        return 0.5
+    p = pa[benign][:, [ACTIONS.index("promotion"), ACTIONS.index("junk")]].sum(1)
+    for t in np.arange(0.3, 0.9901, 0.01):
+        if (p >= t).mean() <= budget + 1e-12:
+            return float(round(t, 2))
+    return 0.99
+
+
 def split_families(recs: list[dict], ids: list[np.ndarray], families) -> tuple[tuple, tuple]:
     """(records, ids) of the other families, and of these families."""
     inside = [r.get("family") in families for r in recs]
@@ -316,6 +354,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dropout", type=float, default=0.0)
     ap.add_argument("--benign-weight", type=float, default=3.0)
     ap.add_argument("--junk-budget", type=float, default=0.003, help="benign→junk allowed on valid")
+    ap.add_argument("--chat-budget", type=float, default=0.01,
+                    help="valid NUS chats the model alone may still move out of the inbox "
+                         "(thresholds.allow; the issue's target for chats is 1 %%)")
+    ap.add_argument("--promotion-budget", type=float, default=0.03,
+                    help="valid SMS benign at or above thresholds.promotion (signed, no opt-out)")
     ap.add_argument("--idf", action=argparse.BooleanOptionalAction, default=True,
                     help="idf-weighted bag (an idf Gather in the graph)")
     ap.add_argument("--exclude-family", nargs="*", default=[],
@@ -339,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     log(f"featuriser {ver}")
     args.work.mkdir(parents=True, exist_ok=True)
     data = {}
-    for split in ("train", "valid", "test_family", "notify"):
+    for split in ("train", "valid", "test_family", "notify", "nus_test", "lccc_test"):
         path = args.work / f"{split}.jsonl"
         if path.exists():
             data[split] = cached_features(exe, path, args.cache or args.work, ver)
@@ -403,14 +446,24 @@ def main(argv: list[str] | None = None) -> int:
     shift = 0.0
     if args.target_benign_to_spam is not None and args.target_benign_to_spam >= 0:
         # Chinese valid only: the product's language, and the English corpora's ham is easy.
-        zh = [k for k, r in enumerate(data["valid"][0]) if r.get("family") not in EN_FAMILIES]
+        zh = [k for k, r in enumerate(data["valid"][0])
+              if r.get("family") not in EN_FAMILIES + CHAT_FAMILIES]
         shift = match_spam_shift(pav[zh], [data["valid"][0][k] for k in zh], args.target_benign_to_spam)
         for a in ("promotion", "junk"):
             p["ba"][ACTIONS.index(a)] += shift
         _, _, pav, _ = forward(p, xv, deq)
         log(f"promotion/junk bias shift from valid (zh): {shift:+.2f}")
-    junk_t = calibrate_junk(pav, data["valid"][0], args.junk_budget)
+    sms = [k for k, r in enumerate(data["valid"][0]) if r.get("family") not in CHAT_FAMILIES]
+    junk_t = calibrate_junk(pav[sms], [data["valid"][0][k] for k in sms], args.junk_budget)
     log(f"junk threshold from valid: {junk_t}")
+    # SMS between people (NUS valid senders, disjoint from nus_test's); LCCC is not SMS.
+    chats = [k for k, r in enumerate(data["valid"][0]) if r.get("family") == "nus"]
+    allow_t = calibrate_allow_floor(pav[chats], [data["valid"][0][k] for k in chats], args.chat_budget)
+    log(f"allow floor from valid NUS chats: {allow_t}")
+    zh_sms = [k for k in sms if data["valid"][0][k].get("family") not in EN_FAMILIES]
+    promo_t = calibrate_promotion_bar(pav[zh_sms], [data["valid"][0][k] for k in zh_sms],
+                                      args.promotion_budget)
+    log(f"promotion bar (signed, no opt-out) from valid: {promo_t}")
 
     metrics = {}
     for split, (r, i) in data.items():
@@ -445,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed": args.seed, "dropout": args.dropout, "idf": bool(args.idf),
         "exclude_family": list(args.exclude_family), "holdout_family": list(args.holdout_family),
         "target_benign_to_spam": args.target_benign_to_spam,
+        "chat_budget": args.chat_budget, "promotion_budget": args.promotion_budget,
         "spam_bias_shift": shift,
         "scale": scale, "train_n": int(x.shape[0]),
         "train_by_source_action": {f"{s}/{a}": n for (s, a), n in
@@ -452,7 +506,9 @@ def main(argv: list[str] | None = None) -> int:
         "metrics": metrics, "ort_max_diff": diff,
     }
     manifest = export.make_manifest(model_bytes, name="embbag", version=args.version, versions=ver,
-                                    categories=categories, thresholds={"junk": junk_t}, extra=extra)
+                                    categories=categories,
+                                    thresholds={"junk": junk_t, "allow": allow_t, "promotion": promo_t},
+                                    extra=extra)
     (args.out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",
                                             encoding="utf-8")
     golden_ids = features.featurize(exe, [{"sender": s, "text": b} for s, b in GOLDEN_CASES])

@@ -21,11 +21,11 @@ def test_lines_carry_the_record_fields_and_the_prediction(tmp_path):
     lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
     assert n == 3 and len(lines) == 3
     assert lines[0] == {"text": RECS[0]["text"], "sender": "95500", "action": "transaction",
-                        "category": "finance", "predicted": "transaction"}
+                        "category": "finance", "family": "x", "predicted": "transaction"}
     # A missing or null sender is written as "" so the Rust reader sees a string.
     assert lines[1]["sender"] == "" and lines[2]["sender"] == ""
     assert [x["predicted"] for x in lines] == ["transaction", "junk", "allow"]
-    assert all(set(x) == {"text", "sender", "action", "category", "predicted"} for x in lines)
+    assert all(set(x) == {"text", "sender", "action", "category", "family", "predicted"} for x in lines)
 
 
 def test_bad_predictions_are_refused(tmp_path):
@@ -50,7 +50,7 @@ def test_run_writes_one_file_per_baseline_and_split(tmp_path):
     dump("train", ham + spam + bin_ham)
     dump("test_family", spam[:3])
     dump("notify", ham[:2] + spam[:2])
-    written = predictions.run(tmp_path, log=lambda *a: None)
+    written = predictions.run(tmp_path, ("test_family", "notify"), log=lambda *a: None)
     names = sorted(p.name for p in written)
     assert names == sorted(f"pred_{m}_{s}.jsonl" for m in ("baseline4", "baseline2")
                            for s in ("test_family", "notify"))
