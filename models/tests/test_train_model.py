@@ -260,3 +260,22 @@ def test_exported_graph_with_a_hidden_layer_matches_numpy():
         a, c = runner.run(ids)
         np.testing.assert_allclose(a, pa[0], atol=1e-5)
         np.testing.assert_allclose(c, pc[0], atol=1e-5)
+
+
+def test_allow_floor_is_the_largest_that_keeps_chats_within_budget():
+    from smsguard_train.train import calibrate_allow_floor
+    chats = [{"action": "allow"}] * 10
+    # allow, transaction, promotion, junk: two chats with promotion ahead (allow 0.3 and 0.1)
+    pa = np.array([[0.9, 0.05, 0.03, 0.02]] * 8 + [[0.3, 0.0, 0.7, 0.0], [0.1, 0.0, 0.9, 0.0]])
+    assert calibrate_allow_floor(pa, chats, 0.1) == 0.3   # one of ten may stay out: rescue the 0.3
+    assert calibrate_allow_floor(pa, chats, 0.0) == 0.1   # none may: rescue both
+    assert calibrate_allow_floor(pa, chats, 0.2) == 1.0   # within budget without the guard: off
+
+
+def test_promotion_bar_is_the_smallest_within_budget():
+    from smsguard_train.train import calibrate_promotion_bar
+    recs = [{"action": "transaction"}] * 4
+    pa = np.array([[0.0, 1.0, 0.0, 0.0], [0.0, 0.545, 0.455, 0.0], [0.0, 0.245, 0.555, 0.2],
+                   [0.0, 0.095, 0.905, 0.0]])  # promotion + junk: 0, 0.455, 0.755, 0.905
+    assert calibrate_promotion_bar(pa, recs, 0.25) == 0.76  # only the 0.905 reaches it
+    assert calibrate_promotion_bar(pa, recs, 0.5) == 0.46
