@@ -34,6 +34,15 @@ pub struct ModelScore {
     /// maps it onto its own junk bar; without one, the policy's bar applies as is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub junk_threshold: Option<f32>,
+    /// The manifest's `thresholds.allow`: a chat-like message (no sender number, no signature,
+    /// nothing to act on, no rule hint) stays in the inbox when allow is at least this, even with
+    /// promotion or junk ahead (calibrated on the validation chats).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_threshold: Option<f32>,
+    /// The manifest's `thresholds.promotion`: the promotion + junk probability a signed message
+    /// without an opt-out needs before the model alone moves it out of the inbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_threshold: Option<f32>,
 }
 
 impl ModelScore {

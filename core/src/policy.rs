@@ -250,17 +250,16 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
     let junk_bar = if transaction >= 0.5 { JUNK_OVER_TRANSACTION_THRESHOLD } else { JUNK_THRESHOLD };
     let confident_junk = ACTIONS[top] == Action::Junk && junk >= junk_bar;
     let rules_silent = !hinted[1..].iter().any(|h| *h);
-    if from_person(ev) && !ev.link_or_phone && rules_silent && !confident_junk && ev.model.is_some() {
-        // A person's message with nothing to act on (no link, no number to call) that only the
-        // model calls a notification or marketing stays personal: the corpora the model learnt
-        // from hold almost no chats between people, and it files them as marketing. Spam from
-        // personal numbers gives a link or a contact; confident junk still goes to junk.
-        d.set(Action::Allow, Category::Personal, 0.5);
-        d.reasons.push(reason("personal_sender_model_only"));
-        if let Some(m) = ev.model {
+    if let Some(m) = ev.model {
+        let filed =
+            if ACTIONS[top] == Action::Junk && !confident_junk { Action::Promotion } else { ACTIONS[top] };
+        if let Some((action, category, code)) = model_alone_guard(ev, m, filed, rules_silent, confident_junk)
+        {
+            d.set(action, category, 0.5);
+            d.reasons.push(reason(code));
             d.reasons.push(model_reason(m));
+            return;
         }
-        return;
     }
     if ACTIONS[top] == Action::Junk && !confident_junk {
         // Not sure enough to hide it: uncertain junk lands in promotion, a visible folder.
@@ -279,6 +278,55 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
     if let Some(m) = ev.model {
         d.reasons.push(model_reason(m));
     }
+}
+
+/// Where the model alone (no rule hint for transaction, promotion or junk; junk not confident)
+/// may not move a message: the model-combination guards, each with its reason code.
+/// - From a person (a mobile, unsigned) with nothing to act on (no link, no number to call):
+///   personal, whatever the model says (`personal_sender_model_only`).
+/// - No sender number at all (a backup, a forward), unsigned, nothing to act on, and the model
+///   gives allow at least its manifest's `thresholds.allow` although promotion or junk is ahead:
+///   personal (`chat_model_only`). Chats between people are the model's weakest spot and the
+///   costliest error there; spam almost always gives a link or a contact.
+/// - Signed, without an opt-out, and the model's promotion + junk below its manifest's
+///   `thresholds.promotion`: a notice (`signed_notice_model_only`). Lawful marketing from a
+///   signature carries an opt-out; what carries neither is mostly a notification.
+///
+/// Models without those thresholds get only the first guard.
+fn model_alone_guard(
+    ev: &Evidence<'_>,
+    m: &ModelScore,
+    filed: Action,
+    rules_silent: bool,
+    confident_junk: bool,
+) -> Option<(Action, Category, &'static str)> {
+    if !rules_silent || confident_junk {
+        return None;
+    }
+    let unsigned = ev.signature.signature().is_none();
+    if from_person(ev) && !ev.link_or_phone {
+        return Some((Action::Allow, Category::Personal, "personal_sender_model_only"));
+    }
+    if filed != Action::Promotion && filed != Action::Junk {
+        return None;
+    }
+    let finite = |p: f32| if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
+    let no_sender = ev.sender.kind == SenderKind::Unknown && ev.sender.normalised.is_empty();
+    if no_sender && unsigned && !ev.link_or_phone {
+        if let Some(floor) = m.allow_threshold.filter(|t| t.is_finite()) {
+            if finite(m.allow) >= floor {
+                return Some((Action::Allow, Category::Personal, "chat_model_only"));
+            }
+        }
+    }
+    if !unsigned && !ev.opt_out {
+        if let Some(bar) = m.promotion_threshold.filter(|t| t.is_finite()) {
+            if finite(m.promotion) + finite(m.junk) < bar {
+                return Some((Action::Transaction, Category::Other, "signed_notice_model_only"));
+            }
+        }
+    }
+    None
 }
 
 /// An 11-digit mobile without a signature: a person (or someone posing as one).
@@ -403,6 +451,18 @@ pub const POLICY_REASONS: &ReasonTable = &[
         "personal_sender_model_only",
         "来自个人手机号，仅模型认为是通知或推广，按个人短信处理",
         "From a personal number and only the model saw a notification or marketing: kept as personal",
+    ),
+    (
+        "chat_model_only",
+        "没有发送号码、签名、链接或电话，模型也认为可能是个人消息，按个人短信处理",
+        "No sender number, signature, link or phone number, and the model also sees a personal \
+         message: kept as personal",
+    ),
+    (
+        "signed_notice_model_only",
+        "带签名但没有退订方式，仅模型认为是推广，证据不足，按通知处理",
+        "Signed without a way to opt out, and only the model saw marketing (not confidently): kept \
+         as a notification",
     ),
     (
         "marketing_without_opt_out",
@@ -603,6 +663,8 @@ mod tests {
             junk: 0.88,
             category: Some((Category::Gambling, 0.7)),
             junk_threshold: None,
+            allow_threshold: None,
+            promotion_threshold: None,
         };
         let v = decide(
             &Evidence {
@@ -628,6 +690,8 @@ mod tests {
             junk,
             category: None,
             junk_threshold: Some(0.7),
+            allow_threshold: None,
+            promotion_threshold: None,
         };
         let decide_with =
             |kind: SenderKind, sig: &SignatureCheck, hits: &[RuleHit], m: &ModelScore, link: bool| {
@@ -697,6 +761,8 @@ mod tests {
             junk: 0.6,
             category: None,
             junk_threshold,
+            allow_threshold: None,
+            promotion_threshold: None,
         };
         let run = |m: &ModelScore| {
             decide(
@@ -714,5 +780,76 @@ mod tests {
         };
         assert_eq!(run(&score(Some(0.5))), Action::Junk);
         assert_eq!(run(&score(None)), Action::Promotion);
+    }
+
+    /// A score as a calibrated model gives it: thresholds.allow 0.2, thresholds.promotion 0.7.
+    fn calibrated(allow: f32, transaction: f32, promotion: f32) -> ModelScore {
+        ModelScore {
+            allow,
+            transaction,
+            promotion,
+            junk: (1.0 - allow - transaction - promotion).max(0.0),
+            category: None,
+            junk_threshold: Some(0.7),
+            allow_threshold: Some(0.2),
+            promotion_threshold: Some(0.7),
+        }
+    }
+
+    fn decide_model(
+        s: &Sender,
+        sig: &SignatureCheck,
+        hits: &[RuleHit],
+        m: &ModelScore,
+        opt_out: bool,
+        link: bool,
+    ) -> Verdict {
+        decide(
+            &Evidence { sender: s, signature: sig, hits, model: Some(m), opt_out, link_or_phone: link },
+            &UserChoices::default(),
+        )
+    }
+
+    #[test]
+    fn a_chat_without_a_sender_stays_personal_when_the_model_also_sees_one() {
+        let none = Sender { normalised: String::new(), kind: SenderKind::Unknown };
+        let leaning = calibrated(0.3, 0.05, 0.6);
+        let v = decide_model(&none, &unsigned(), &[], &leaning, false, false);
+        assert_eq!((v.action, v.category), (Action::Allow, Category::Personal));
+        assert_eq!(v.reasons[0].code, "chat_model_only");
+        assert!(v.reason_codes().any(|c| c == "model_score"));
+        // Allow below the model's floor, a link, a signature or a rule hint: the model's vote stands.
+        let sure = calibrated(0.1, 0.05, 0.8);
+        assert_eq!(decide_model(&none, &unsigned(), &[], &sure, false, false).action, Action::Promotion);
+        assert_eq!(decide_model(&none, &unsigned(), &[], &leaning, false, true).action, Action::Promotion);
+        let hits = [hint(Action::Promotion, Category::Offers, 0.3)];
+        assert_eq!(decide_model(&none, &unsigned(), &hits, &leaning, false, false).action, Action::Promotion);
+        // A number that is not a person's (a port) is not "no sender".
+        let port = sender(SenderKind::Port106);
+        assert_eq!(decide_model(&port, &unsigned(), &[], &leaning, false, false).action, Action::Promotion);
+        // Without the threshold in its manifest (older models) the guard is off.
+        let old = ModelScore { allow_threshold: None, ..leaning.clone() };
+        assert_eq!(decide_model(&none, &unsigned(), &[], &old, false, false).action, Action::Promotion);
+        // A model that says allow is followed anyway.
+        let chat = calibrated(0.9, 0.05, 0.05);
+        assert_eq!(decide_model(&none, &unsigned(), &[], &chat, false, false).action, Action::Allow);
+    }
+
+    #[test]
+    fn a_signed_notice_without_an_opt_out_needs_a_confident_model_to_leave_the_inbox() {
+        let port = sender(SenderKind::Port106);
+        let sig = signed("某某物业", SenderFit::Plausible);
+        let unsure = calibrated(0.05, 0.3, 0.6);
+        let v = decide_model(&port, &sig, &[], &unsure, false, false);
+        assert_eq!((v.action, v.category), (Action::Transaction, Category::Other));
+        assert_eq!(v.reasons[0].code, "signed_notice_model_only");
+        // With an opt-out it is marketing; confident, or with a marketing hint, the vote stands.
+        assert_eq!(decide_model(&port, &sig, &[], &unsure, true, false).action, Action::Promotion);
+        let sure = calibrated(0.02, 0.08, 0.85);
+        assert_eq!(decide_model(&port, &sig, &[], &sure, false, false).action, Action::Promotion);
+        let hits = [hint(Action::Promotion, Category::Offers, 0.3)];
+        assert_eq!(decide_model(&port, &sig, &hits, &unsure, false, false).action, Action::Promotion);
+        // Unsigned: not this guard's business.
+        assert_eq!(decide_model(&port, &unsigned(), &[], &unsure, false, false).action, Action::Promotion);
     }
 }

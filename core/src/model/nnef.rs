@@ -141,15 +141,17 @@ impl NnefModel {
             let v = out.actions.get(i).copied().unwrap_or(0.0);
             p[slot(*a)] = if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.0 };
         }
-        let junk_threshold =
-            self.manifest.thresholds.iter().find(|(a, _)| *a == Action::Junk).map(|(_, t)| *t);
+        let threshold =
+            |action: Action| self.manifest.thresholds.iter().find(|(a, _)| *a == action).map(|(_, t)| *t);
         let mut score = ModelScore {
             allow: p[0],
             transaction: p[1],
             promotion: p[2],
             junk: p[3],
             category: None,
-            junk_threshold,
+            junk_threshold: threshold(Action::Junk),
+            allow_threshold: threshold(Action::Allow),
+            promotion_threshold: threshold(Action::Promotion),
         };
         // The most probable category that fits the most probable action: the category head alone
         // may disagree with the action head, and the policy only uses fitting categories.
