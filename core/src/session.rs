@@ -67,8 +67,9 @@ fn warning(code: &str) -> Reason {
 }
 
 /// The engine settings a session starts from, before the user's state. The default: embedded
-/// rules, rules only unless the user turns the model on.
-#[derive(Clone, Default)]
+/// rules and the embedded model, unless the user (settings `model: false`) or the caller
+/// (`model_default: false`, `force_model`) turns the model off.
+#[derive(Clone)]
 pub struct SessionConfig {
     /// Rule packs and institutions (what `Engine::with_rule_packs` / `with_institutions` made);
     /// its model, if any, is ignored: the model comes from `model` and the user's setting.
@@ -79,6 +80,12 @@ pub struct SessionConfig {
     pub force_model: Option<bool>,
     /// The model to use when one is on; `None` = the model embedded in the library.
     pub model: Option<Arc<dyn Model>>,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        SessionConfig { base: Engine::default(), model_default: true, force_model: None, model: None }
+    }
 }
 
 impl SessionConfig {

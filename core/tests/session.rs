@@ -173,15 +173,20 @@ fn a_sent_report_is_recorded_once_per_channel_for_every_front_end() {
 }
 
 #[test]
-fn the_model_setting_is_saved_and_applied() {
+fn the_model_is_on_by_default_and_the_setting_is_saved_and_applied() {
     let path = temp("model-setting");
     let session = open(&path);
-    assert!(!session.model_on());
-    session.set_model(true).unwrap_or_else(|e| panic!("{e}"));
-    assert!(session.model_on());
+    assert!(session.model_on(), "the embedded model is on by default");
     assert!(session.engine().model_name().is_some());
+    session.set_model(false).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!session.model_on());
+    assert!(session.engine().model_name().is_none());
     let again = open(&path);
-    assert!(again.model_on() && again.engine().model_name().is_some());
-    again.set_model(false).unwrap_or_else(|e| panic!("{e}"));
-    assert!(open(&path).engine().model_name().is_none());
+    assert!(!again.model_on() && again.engine().model_name().is_none(), "the choice is saved");
+    again.set_model(true).unwrap_or_else(|e| panic!("{e}"));
+    assert!(open(&path).engine().model_name().is_some());
+    // A caller can still make rules only the default (the CLI's --no-model forces it).
+    let rules_only = SessionConfig { model_default: false, ..SessionConfig::default() };
+    let fresh = Session::open(rules_only, None).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!fresh.model_on() && fresh.engine().model_name().is_none());
 }
