@@ -63,3 +63,25 @@ fn goldens_features_are_this_builds_features() {
         assert_eq!(ids, g.ids, "golden {k}: features changed since training — run models/train.sh");
     }
 }
+
+#[test]
+fn the_shipped_model_says_allow_for_chats_and_carries_the_policy_thresholds() {
+    // Trained with chats between people (NUS, LCCC): the invented personal goldens are allow.
+    let model = NnefModel::embedded().expect("loads");
+    let m = &model.manifest().manifest;
+    let gs = goldens();
+    let chats: Vec<&Golden> =
+        gs.iter().filter(|g| g.body.starts_with('妈') || g.body.starts_with("明天下午")).collect();
+    assert_eq!(chats.len(), 2);
+    for g in chats {
+        let top =
+            g.actions.iter().fold(("", f32::MIN), |b, (a, p)| if *p > b.1 { (a.as_str(), *p) } else { b });
+        assert_eq!(top.0, "allow", "{}: {:?}", g.sender, g.actions);
+    }
+    // The policy reads these from the manifest (thresholds.allow: the chat guard's floor,
+    // thresholds.promotion: the bar for signed messages without an opt-out, thresholds.junk).
+    for key in ["allow", "promotion", "junk"] {
+        let t = m.thresholds.get(key).copied().unwrap_or_else(|| panic!("thresholds.{key} missing"));
+        assert!(t > 0.0 && t < 1.0, "thresholds.{key} = {t}");
+    }
+}
