@@ -356,8 +356,9 @@ mod tests {
 
     #[test]
     fn classify_matches_core() {
+        // The default guard is the embedded rules and model.
         let guard = SmsGuard::new();
-        let engine = core::Engine::new();
+        let engine = core::Engine::new().with_embedded_model().expect("embedded model loads");
         for (s, b) in [("95588", "您尾号1234的卡消费100.00元"), ("", ""), ("10690000", "【某商城】满100减20")]
         {
             let ours = guard.classify(msg(s, b));
@@ -420,10 +421,12 @@ mod tests {
     }
 
     #[test]
-    fn the_embedded_model_is_opt_in_and_survives_state_changes() {
-        assert_eq!(SmsGuard::new().version().model, None, "rules only by default");
-        let guard =
-            SmsGuard::with_config(GuardConfig { embedded_model: true, ..Default::default() }).expect("loads");
+    fn the_embedded_model_is_on_by_default_and_survives_state_changes() {
+        let rules_only = SmsGuard::with_config(GuardConfig { embedded_model: false, ..Default::default() })
+            .expect("loads");
+        assert_eq!(rules_only.version().model, None, "embedded_model: false is rules only");
+        assert_eq!(GuardConfig::from_json("{}").map(|c| c.embedded_model), Ok(true));
+        let guard = SmsGuard::new();
         let name = guard.version().model.expect("model in use");
         assert!(name.starts_with("embbag"), "{name}");
         // A user rule recompiles the rules; the model stays.

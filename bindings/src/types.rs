@@ -110,7 +110,7 @@ pub struct RulePack {
 }
 
 /// How to open a [`crate::SmsGuard`]: everything optional, the defaults are the embedded data.
-#[derive(Debug, Clone, PartialEq, Eq, Default, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct GuardConfig {
     /// Replace the embedded rules with these packs, compiled together. Empty: embedded rules.
     #[uniffi(default = [])]
@@ -118,11 +118,18 @@ pub struct GuardConfig {
     /// Replace the embedded institutions table (`institutions.tsv` format).
     #[uniffi(default = None)]
     pub institutions: Option<RulePack>,
-    /// Also score with the model embedded in the library (opt-in: it catches more spam but moves
-    /// more notifications to promotion; numbers in models/README.md). If the embedded model fails
-    /// its checks, opening fails with `InvalidData` rather than silently running rules-only.
-    #[uniffi(default = false)]
+    /// Score with the model embedded in the library as well as the rules (the default: on; false
+    /// = rules only; the user's `model` setting overrides it either way; numbers in
+    /// models/README.md). If the embedded model fails its checks, opening fails with
+    /// `InvalidData` rather than silently running rules-only.
+    #[uniffi(default = true)]
     pub embedded_model: bool,
+}
+
+impl Default for GuardConfig {
+    fn default() -> Self {
+        GuardConfig { rule_packs: Vec::new(), institutions: None, embedded_model: true }
+    }
 }
 
 impl GuardConfig {
@@ -142,8 +149,11 @@ impl GuardConfig {
             rule_packs: Vec<Pack>,
             #[serde(default)]
             institutions: Option<Pack>,
-            #[serde(default)]
+            #[serde(default = "model_on")]
             embedded_model: bool,
+        }
+        fn model_on() -> bool {
+            true
         }
         let c: Config = serde_json::from_str(text)
             .map_err(|_| "config is not {rule_packs?, institutions?, embedded_model?} JSON")?;

@@ -5,6 +5,10 @@
 //! JSONL `{"body"|"text", "sender"?, "action", "category"?, "predicted"?}`. Label `fraud`/`spam`
 //! means junk, `ham`/`personal` allow. Unreadable rows are counted and skipped, never fatal.
 //!
+//! With `--by FIELD` (e.g. `family` or `source`, string fields of the JSONL rows), the headline
+//! numbers are also given per value of that field, so one file holding several families (the
+//! validation split) is read per family; rows without the field count under `(none)`.
+//!
 //! With `--predicted`, the rows' own `predicted` action (written by another classifier, e.g. the
 //! TF-IDF baseline in models/) is scored instead of the engine's, so both are measured by this
 //! same code.
@@ -23,6 +27,8 @@ pub struct Labelled {
     pub category: Option<Category>,
     /// Another classifier's answer carried by the row (`predicted`, `predicted_category`).
     pub predicted: Option<(Action, Category)>,
+    /// The value of the `--by` field, when asked for and present (JSONL rows only).
+    pub group: Option<String>,
 }
 
 /// Map a label as corpora write it onto an action.
@@ -47,7 +53,8 @@ pub struct Dataset {
     pub skipped: Vec<(usize, String)>,
 }
 
-pub fn read(reader: impl BufRead) -> std::io::Result<Dataset> {
+/// Read labelled rows; with `by`, each JSONL row's `by` field (a string) becomes its group.
+pub fn read(reader: impl BufRead, by: Option<&str>) -> std::io::Result<Dataset> {
     let mut data = Dataset::default();
     let mut header: Option<Vec<String>> = None;
     for (i, line) in reader.split(b'\n').enumerate() {
@@ -62,7 +69,7 @@ pub fn read(reader: impl BufRead) -> std::io::Result<Dataset> {
             continue;
         }
         if line.trim_start().starts_with('{') {
-            match parse_json_row(line) {
+            match parse_json_row(line, by) {
                 Ok(row) => data.rows.push(row),
                 Err(e) => data.skipped.push((n, e)),
             }
@@ -80,7 +87,7 @@ pub fn read(reader: impl BufRead) -> std::io::Result<Dataset> {
     Ok(data)
 }
 
-fn parse_json_row(line: &str) -> Result<Labelled, String> {
+fn parse_json_row(line: &str, by: Option<&str>) -> Result<Labelled, String> {
     let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
     let field = |k: &str| v.get(k).and_then(|x| x.as_str());
     let body = field("body").or_else(|| field("text")).ok_or("no body/text")?;
@@ -96,7 +103,8 @@ fn parse_json_row(line: &str) -> Result<Labelled, String> {
             Some((a, c.unwrap_or(Category::None)))
         }
     };
-    Ok(Labelled { message: SmsMessage::new(sender, body), action, category, predicted })
+    let group = by.map(|k| field(k).unwrap_or("(none)").to_string());
+    Ok(Labelled { message: SmsMessage::new(sender, body), action, category, predicted, group })
 }
 
 fn parse_tsv_row(header: &[String], cols: &[&str]) -> Result<Labelled, String> {
@@ -111,7 +119,7 @@ fn parse_tsv_row(header: &[String], cols: &[&str]) -> Result<Labelled, String> {
     let category =
         if header.iter().any(|h| h == "action") { col(&["category"]) } else { col(&["subcategory"]) }
             .and_then(|c| parse_category(action, c));
-    Ok(Labelled { message: SmsMessage::new(sender, body), action, category, predicted: None })
+    Ok(Labelled { message: SmsMessage::new(sender, body), action, category, predicted: None, group: None })
 }
 
 const ACTIONS: [Action; 5] =
@@ -150,6 +158,22 @@ pub struct Report {
     pub junk: u64,
     pub junk_to_junk: u64,
     pub junk_to_junk_rate: Option<f64>,
+    /// With `--by`: the headline numbers per value of that field.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: BTreeMap<String, GroupMetrics>,
+}
+
+/// The headline numbers of one group (`--by`).
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct GroupMetrics {
+    pub messages: u64,
+    pub ham: u64,
+    pub ham_to_junk: u64,
+    pub ham_to_promotion: u64,
+    pub spam: u64,
+    pub spam_caught: u64,
+    pub junk: u64,
+    pub junk_to_junk: u64,
 }
 
 fn ratio(a: u64, b: u64) -> Option<f64> {
@@ -184,6 +208,22 @@ fn score(data: &Dataset, mut classify: impl FnMut(&Labelled) -> Option<(Action, 
         };
         let left_inbox = matches!(action, Action::Junk | Action::Promotion);
         r.messages += 1;
+        if let Some(g) = &row.group {
+            let m = r.groups.entry(g.clone()).or_default();
+            m.messages += 1;
+            if matches!(row.action, Action::Allow | Action::Transaction) {
+                m.ham += 1;
+                m.ham_to_junk += u64::from(action == Action::Junk);
+                m.ham_to_promotion += u64::from(action == Action::Promotion);
+            } else {
+                m.spam += 1;
+                m.spam_caught += u64::from(left_inbox);
+            }
+            if row.action == Action::Junk {
+                m.junk += 1;
+                m.junk_to_junk += u64::from(action == Action::Junk);
+            }
+        }
         confusion[idx(row.action)][idx(action)] += 1;
         let is_ham = matches!(row.action, Action::Allow | Action::Transaction);
         if is_ham {
@@ -288,4 +328,29 @@ pub fn print(r: &Report) {
         r.junk,
         pct(r.junk_to_junk_rate)
     );
+    if !r.groups.is_empty() {
+        println!();
+        println!(
+            "{:<28} {:>7} {:>7} {:>14} {:>14} {:>14}",
+            "group", "ham", "spam", "ham->junk", "ham->promotion", "spam caught"
+        );
+        for (name, g) in &r.groups {
+            let cell = |n: u64, of: u64| {
+                if of == 0 {
+                    "-".to_string()
+                } else {
+                    format!("{n} {}", pct(ratio(n, of)))
+                }
+            };
+            println!(
+                "{:<28} {:>7} {:>7} {:>14} {:>14} {:>14}",
+                name,
+                g.ham,
+                g.spam,
+                cell(g.ham_to_junk, g.ham),
+                cell(g.ham_to_promotion, g.ham),
+                cell(g.spam_caught, g.spam)
+            );
+        }
+    }
 }

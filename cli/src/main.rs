@@ -47,9 +47,14 @@ struct GlobalOpts {
     /// Use this institutions table (institutions.tsv format) instead of the embedded one.
     #[arg(long, value_name = "FILE", global = true)]
     institutions: Option<PathBuf>,
-    /// Also score with the model shipped in the library (tract, int8 NNEF archive).
-    #[arg(long, global = true, conflicts_with = "model")]
+    /// Score with the model shipped in the library (tract, int8 NNEF archive). This is the
+    /// default; the flag forces it on even when the saved settings (`settings --model false`)
+    /// turned it off.
+    #[arg(long, global = true, conflicts_with_all = ["model", "no_model"])]
     embedded_model: bool,
+    /// Rules only: no model, whatever the saved settings say.
+    #[arg(long, global = true, conflicts_with = "model")]
+    no_model: bool,
     /// Score with this model archive instead (`*.nnef.tar` from smsguard-model-convert; needs
     /// --manifest; refused if the manifest does not match).
     #[arg(long, value_name = "FILE", global = true, requires = "manifest")]
@@ -106,6 +111,9 @@ struct EvalArgs {
     /// from models/) instead of running the engine: the same metrics, side by side.
     #[arg(long)]
     predicted: bool,
+    /// Also give the headline numbers per value of this JSONL field (e.g. `family`, `source`).
+    #[arg(long, value_name = "FIELD")]
+    by: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -248,17 +256,16 @@ fn open_session(opts: &GlobalOpts) -> Result<Session, CliError> {
         }
         None => None,
     };
-    let explicit = opts.embedded_model || file_model.is_some();
+    let explicit = if opts.no_model {
+        Some(false)
+    } else {
+        (opts.embedded_model || file_model.is_some()).then_some(true)
+    };
     let config = SessionConfig {
-        base: build_engine(&GlobalOpts {
-            state: None,
-            embedded_model: false,
-            model: None,
-            manifest: None,
-            ..opts.clone()
-        })?,
-        model_default: false,
-        force_model: explicit.then_some(true),
+        base: build_engine(opts)?,
+        // The model is on unless the saved settings or --no-model turn it off.
+        model_default: true,
+        force_model: explicit,
         model: file_model,
     };
     let session = Session::open(config, opts.state.as_deref())?;
@@ -268,7 +275,7 @@ fn open_session(opts: &GlobalOpts) -> Result<Session, CliError> {
     Ok(session)
 }
 
-/// The engine with the data files given on the command line (no user state).
+/// The engine with the data files given on the command line (no user state, no model).
 fn build_engine(opts: &GlobalOpts) -> Result<Engine, CliError> {
     let mut engine = Engine::new();
     if !opts.rules.is_empty() {
@@ -284,12 +291,7 @@ fn build_engine(opts: &GlobalOpts) -> Result<Engine, CliError> {
         let text = read_text(path)?;
         engine = engine.with_institutions(Institutions::parse(&text, &path.display().to_string())?);
     }
-    if opts.embedded_model {
-        engine = engine.with_embedded_model()?;
-    }
-    if let Some((bytes, manifest)) = model_files(opts)? {
-        engine = engine.with_model(std::sync::Arc::new(NnefModel::from_bytes(&bytes, &manifest)?));
-    }
+    // The model is the session's business (SessionConfig: on by default, --no-model, --model).
     Ok(engine)
 }
 
@@ -343,7 +345,8 @@ fn explain(engine: &Engine, args: ExplainArgs) -> Result<(), CliError> {
 fn eval(engine: &Engine, args: EvalArgs) -> Result<(), CliError> {
     let what = args.file.display().to_string();
     let file = std::fs::File::open(&args.file).map_err(|e| CliError::io(&what, e))?;
-    let data = eval::read(io::BufReader::new(file)).map_err(|e| CliError::io(&what, e))?;
+    let data =
+        eval::read(io::BufReader::new(file), args.by.as_deref()).map_err(|e| CliError::io(&what, e))?;
     if data.rows.is_empty() {
         return Err(CliError::Data(format!("{what}: no labelled messages found")));
     }
@@ -371,7 +374,9 @@ fn bench(opts: &GlobalOpts, args: BenchArgs) -> Result<(), CliError> {
             None => NnefModel::from_bytes(EMBEDDED_NNEF, EMBEDDED_MANIFEST),
         })
     };
-    let load_model: Option<bench::LoadModel<'_>> = (opts.embedded_model || file.is_some()).then_some(&load);
+    // The model the session uses (on by default; off with --no-model or the saved setting).
+    let model_on = open_session(opts)?.model_on();
+    let load_model: Option<bench::LoadModel<'_>> = model_on.then_some(&load);
     let report = bench::run(
         || open_session(opts).map(|s| s.engine().as_ref().clone()).unwrap_or_default(),
         load_model,

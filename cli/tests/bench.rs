@@ -37,8 +37,12 @@ fn with_the_model_its_heap_is_reported_and_counted_in_the_engines() {
 
 #[test]
 fn rules_only_has_no_model_numbers_and_a_smaller_heap() {
-    let rules = report(&["bench", "--json", "--iterations", "2"]);
+    let rules = report(&["--no-model", "bench", "--json", "--iterations", "2"]);
     assert!(rules["model_heap_bytes"].is_null() && rules["model_load_ms"].is_null(), "{rules}");
-    let model = report(&["--embedded-model", "bench", "--json", "--iterations", "2"]);
+    // The model is on by default; --embedded-model says so explicitly.
+    let model = report(&["bench", "--json", "--iterations", "2"]);
+    assert!(!model["model_load_ms"].is_null(), "{model}");
+    let explicit = report(&["--embedded-model", "bench", "--json", "--iterations", "2"]);
+    assert!(!explicit["model_load_ms"].is_null(), "{explicit}");
     assert!(num(&model, "heap_after_load_bytes") > num(&rules, "heap_after_load_bytes"));
 }

@@ -177,3 +177,26 @@ fn broken_rule_pack_exits_2_naming_the_rule() {
     assert!(err.contains(p) && err.contains("broken-brackets"), "{err}");
     remove_temp(&path);
 }
+
+#[test]
+fn the_model_is_on_by_default_and_no_model_turns_it_off() {
+    let model_name = |args: &[&str]| {
+        let out = run(args, b"");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v: Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+        v["model_name"].as_str().map(str::to_string)
+    };
+    let explain = ["explain", "--body", "周六下午三点在老地方见，别迟到", "--json"];
+    let default = model_name(&explain);
+    assert!(default.as_deref().is_some_and(|n| n.starts_with("embbag")), "{default:?}");
+    let mut off = vec!["--no-model"];
+    off.extend(explain);
+    assert_eq!(model_name(&off), None, "--no-model is rules only");
+    // A chat without a sender number stays personal with the model on.
+    let out = run(&["classify", "--body", "周六下午三点在老地方见，别迟到", "--json"], b"");
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    assert_eq!((v["action"].as_str(), v["category"].as_str()), (Some("allow"), Some("personal")), "{v}");
+    // Both at once is a usage error.
+    let both = run(&["--no-model", "--embedded-model", "demo"], b"");
+    assert_eq!(both.status.code(), Some(2));
+}

@@ -68,3 +68,29 @@ fn predicted_needs_predictions_and_tsv_is_read() {
     }
     remove_temp(&path);
 }
+
+#[test]
+fn by_gives_the_headline_numbers_per_group() {
+    let rows = concat!(
+        r#"{"text":"周六去爬山吗？早上八点楼下见","action":"allow","family":"chats","predicted":"promotion"}"#,
+        "\n",
+        r#"{"text":"好的，我下班顺路买菜","action":"allow","family":"chats","predicted":"allow"}"#,
+        "\n",
+        r#"{"text":"【某书店】周末全场新书八折，回T退订","action":"promotion","family":"ads","predicted":"promotion"}"#,
+        "\n",
+        r#"{"text":"没有分组的一行","action":"allow","predicted":"junk"}"#,
+        "\n",
+    );
+    let path = temp_file("eval_by", "grouped.jsonl", rows.as_bytes());
+    let p = path.to_str().expect("utf-8 temp path");
+    let m = metrics(&["eval", "--predicted", "--by", "family", "--json", p]);
+    let g = &m["groups"];
+    assert_eq!((g["chats"]["ham"].as_u64(), g["chats"]["ham_to_promotion"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(g["chats"]["ham_to_junk"], 0);
+    assert_eq!((g["ads"]["spam"].as_u64(), g["ads"]["spam_caught"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(g["(none)"]["ham_to_junk"], 1, "a row without the field has its own group");
+    assert_eq!(m["ham_to_junk"], 1, "the whole file is still scored");
+    let text = stdout(&run(&["eval", "--predicted", "--by", "family", p], b""));
+    assert!(text.contains("chats") && text.contains("ham->promotion"), "{text}");
+    remove_temp(&path);
+}

@@ -108,9 +108,9 @@ class SmsGuardTest {
     }
 
     @Test
-    fun embeddedModelIsOptIn() {
-        SmsGuard().use { g -> assertEquals(null, g.version().model) }
-        SmsGuard.withConfig(GuardConfig(emptyList(), null, true)).use { g ->
+    fun embeddedModelIsOnByDefault() {
+        SmsGuard.withConfig(GuardConfig(emptyList(), null, false)).use { g -> assertEquals(null, g.version().model) }
+        SmsGuard().use { g ->
             val model = g.version().model
             assertTrue(model != null && model.startsWith("embbag"), "model in use: $model")
             val e = g.explain(SmsMessage("10690000999", "【某书店】周末全场新书八折，回T退订", null))

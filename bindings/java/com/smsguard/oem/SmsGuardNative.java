@@ -65,21 +65,21 @@ public final class SmsGuardNative implements AutoCloseable {
         this.handle = handle;
     }
 
-    /** The embedded rules. */
+    /** The embedded rules and the embedded model (the default engine). */
     public static SmsGuardNative open() {
-        return new SmsGuardNative(nativeOpen(null, null, false));
+        return new SmsGuardNative(nativeOpen(null, null, true));
     }
 
     /** Replace the embedded rules with these packs ({@code origins[i]} names {@code texts[i]} in errors). */
     public static SmsGuardNative open(String[] origins, String[] texts) {
-        return new SmsGuardNative(nativeOpen(origins, texts, false));
+        return new SmsGuardNative(nativeOpen(origins, texts, true));
     }
 
     /**
      * As {@link #open(String[], String[])} (null arrays: the embedded rules); with
-     * {@code embeddedModel}, also score with the model embedded in the library. Rules only is the
-     * default: the model catches more spam but moves more notifications to promotion (numbers in
-     * models/README.md). A model that fails its checks throws {@code INVALID_DATA}.
+     * {@code embeddedModel}, also score with the model embedded in the library (the default of the
+     * other overloads; false = rules only; numbers in models/README.md). A model that fails its
+     * checks throws {@code INVALID_DATA}.
      */
     public static SmsGuardNative open(String[] origins, String[] texts, boolean embeddedModel) {
         return new SmsGuardNative(nativeOpen(origins, texts, embeddedModel));
@@ -91,7 +91,7 @@ public final class SmsGuardNative implements AutoCloseable {
      * the first change. A damaged or newer file throws {@code STATE_UNREADABLE} and is left as it is.
      */
     public static SmsGuardNative openWithState(String statePath) {
-        return new SmsGuardNative(nativeOpenWithState(statePath, false));
+        return new SmsGuardNative(nativeOpenWithState(statePath, true));
     }
 
     /** As {@link #openWithState(String)}, optionally with the embedded model (see above). */

@@ -190,13 +190,13 @@ public final class SmsGuardNativeTest {
             }
         });
 
-        test("the embedded model is opt-in", () -> {
+        test("the embedded model is on by default", () -> {
             String sender = "10690000999", body = "【某书店】周末全场新书八折，回T退订";
             try (SmsGuardNative g = SmsGuardNative.open()) {
-                check(!g.explainJson(sender, body).contains("\"model_name\":\"embbag"), "rules only by default");
+                check(g.explainJson(sender, body).contains("\"model_name\":\"embbag"), "model by default");
             }
-            try (SmsGuardNative g = SmsGuardNative.open(null, null, true)) {
-                check(g.explainJson(sender, body).contains("\"model_name\":\"embbag"), "model in use");
+            try (SmsGuardNative g = SmsGuardNative.open(null, null, false)) {
+                check(!g.explainJson(sender, body).contains("\"model_name\":\"embbag"), "rules only when asked");
             }
             try (SmsGuardNative g = SmsGuardNative.openWithState(tempState(), true)) {
                 check(g.explainJson(sender, body).contains("\"model_name\":\"embbag"), "model with state");
