@@ -96,3 +96,16 @@ fn inbox_with_the_model_keeps_personal_and_transactions_in_and_spam_out() {
     }
     assert!(wrong.is_empty(), "with the model:\n{}", wrong.join("\n"));
 }
+
+/// Messages from a backup or a forward have no sender number: the inbox's personal messages stay
+/// personal with the model on when their sender is dropped (the no-sender path of the policy).
+#[test]
+fn personal_messages_without_a_sender_stay_personal_with_the_model() {
+    let engine = Engine::new().with_embedded_model().unwrap_or_else(|e| panic!("embedded model: {e}"));
+    let personal: Vec<Expect> = inbox().into_iter().filter(|e| e.category == Category::Personal).collect();
+    assert!(personal.len() >= 4, "the inbox has personal messages");
+    for e in personal {
+        let v = engine.classify(&SmsMessage::new("", e.msg.body.clone()));
+        assert_eq!((v.action, v.category), (Action::Allow, Category::Personal), "{} without a sender", e.id);
+    }
+}
