@@ -44,6 +44,24 @@ extension Category {
     }
 }
 
+extension Subcategory {
+    public var code: String {
+        switch self {
+        case .finance: return "finance"
+        case .orders: return "orders"
+        case .reminders: return "reminders"
+        case .health: return "health"
+        case .publicServices: return "public_services"
+        case .weather: return "weather"
+        case .carrier: return "carrier"
+        case .rewards: return "rewards"
+        case .offers: return "offers"
+        case .coupons: return "coupons"
+        case .other: return "other"
+        }
+    }
+}
+
 extension SenderKind {
     public var code: String {
         switch self {

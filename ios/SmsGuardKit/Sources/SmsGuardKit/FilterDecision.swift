@@ -43,48 +43,48 @@ public struct FilterDecision: Sendable, Equatable {
     }
 
     public init(_ verdict: Verdict) {
-        self = FilterDecision.map(action: verdict.action, category: verdict.category)
+        self = FilterDecision.map(action: verdict.action, subcategory: verdict.subcategory)
     }
 
-    /// The mapping itself. Exhaustive over core's actions and categories: a category added in
-    /// core does not compile here until it is placed.
-    public static func map(action: Action, category: Category) -> FilterDecision {
+    /// The mapping itself: core's action is the folder, core's subcategory (set for transaction
+    /// and promotion verdicts) the iOS 16 sub-folder. Exhaustive switches: a subcategory added in
+    /// core does not compile here until it is placed. A transaction or promotion without a
+    /// subcategory (core always sets one) files under the folder's Others.
+    public static func map(action: Action, subcategory: Subcategory?) -> FilterDecision {
         switch action {
         case .none: return FilterDecision(action: .none, subAction: .none)
         case .allow: return FilterDecision(action: .allow, subAction: .none)
         case .junk: return FilterDecision(action: .junk, subAction: .none)
-        case .transaction: return FilterDecision(action: .transaction, subAction: transactional(category))
-        case .promotion: return FilterDecision(action: .promotion, subAction: promotional(category))
+        case .transaction:
+            return FilterDecision(action: .transaction, subAction: subcategory.map(transactional) ?? .transactionalOthers)
+        case .promotion:
+            return FilterDecision(action: .promotion, subAction: subcategory.map(promotional) ?? .promotionalOthers)
         }
     }
 
-    static func transactional(_ c: Category) -> FilterSubAction {
-        switch c {
+    static func transactional(_ s: Subcategory) -> FilterSubAction {
+        switch s {
         case .finance: return .transactionalFinance
         case .orders: return .transactionalOrders
         case .reminders: return .transactionalReminders
         case .health: return .transactionalHealth
+        case .publicServices: return .transactionalPublicServices
         case .weather: return .transactionalWeather
         case .carrier: return .transactionalCarrier
         case .rewards: return .transactionalRewards
-        case .publicServices: return .transactionalPublicServices
-        // iOS has no folder for verification codes; they go to Transactions › Others.
-        case .otp, .other: return .transactionalOthers
-        // Not a transaction category: core never pairs these with `transaction`.
-        case .none, .personal, .offers, .coupons, .fraud, .phishing, .gambling, .adult, .illegalGoods,
-             .unsolicitedMarketing:
-            return .transactionalOthers
+        case .other: return .transactionalOthers
+        // Promotion-only: core never pairs these with `transaction` (Subcategory::fits).
+        case .offers, .coupons: return .transactionalOthers
         }
     }
 
-    static func promotional(_ c: Category) -> FilterSubAction {
-        switch c {
+    static func promotional(_ s: Subcategory) -> FilterSubAction {
+        switch s {
         case .offers: return .promotionalOffers
         case .coupons: return .promotionalCoupons
         case .other: return .promotionalOthers
-        // Not a promotion category: core never pairs these with `promotion`.
-        case .none, .personal, .otp, .finance, .orders, .reminders, .health, .weather, .carrier, .rewards,
-             .publicServices, .fraud, .phishing, .gambling, .adult, .illegalGoods, .unsolicitedMarketing:
+        // Transaction-only: core never pairs these with `promotion` (Subcategory::fits).
+        case .finance, .orders, .reminders, .health, .publicServices, .weather, .carrier, .rewards:
             return .promotionalOthers
         }
     }

@@ -1,55 +1,61 @@
 import SmsGuardKit
 import Testing
 
-/// The folder and iOS 16 sub-folder for every category core can produce. `expected(_:)` has no
-/// default: a category added in core stops this file compiling until it has a row here.
+/// The iOS 16 sub-folder for every subcategory core can produce, under each action core pairs it
+/// with (core's `Subcategory::fits`). `expected(_:)` has no default: a subcategory added in core
+/// stops this file compiling until it has a row; `VectorTests` also checks every vector's
+/// subcategory against this table.
 @Suite struct FilterDecisionTable {
-    /// (action core pairs it with, the folder, the sub-folder). Junk categories have no sub-folder.
-    static func expected(_ c: Category) -> (Action, FilterAction, FilterSubAction) {
-        switch c {
-        case .none: return (.none, .none, .none)
-        case .personal: return (.allow, .allow, .none)
-        case .otp: return (.transaction, .transaction, .transactionalOthers)
-        case .finance: return (.transaction, .transaction, .transactionalFinance)
-        case .orders: return (.transaction, .transaction, .transactionalOrders)
-        case .reminders: return (.transaction, .transaction, .transactionalReminders)
-        case .health: return (.transaction, .transaction, .transactionalHealth)
-        case .weather: return (.transaction, .transaction, .transactionalWeather)
-        case .carrier: return (.transaction, .transaction, .transactionalCarrier)
-        case .rewards: return (.transaction, .transaction, .transactionalRewards)
-        case .publicServices: return (.transaction, .transaction, .transactionalPublicServices)
-        case .offers: return (.promotion, .promotion, .promotionalOffers)
-        case .coupons: return (.promotion, .promotion, .promotionalCoupons)
-        case .fraud, .phishing, .gambling, .adult, .illegalGoods, .unsolicitedMarketing: return (.junk, .junk, .none)
-        case .other: return (.junk, .junk, .none)
+    /// (sub-folder under transaction, under promotion); nil where core never pairs them.
+    static func expected(_ s: Subcategory) -> (transaction: FilterSubAction?, promotion: FilterSubAction?) {
+        switch s {
+        case .finance: return (.transactionalFinance, nil)
+        case .orders: return (.transactionalOrders, nil)
+        case .reminders: return (.transactionalReminders, nil)
+        case .health: return (.transactionalHealth, nil)
+        case .publicServices: return (.transactionalPublicServices, nil)
+        case .weather: return (.transactionalWeather, nil)
+        case .carrier: return (.transactionalCarrier, nil)
+        case .rewards: return (.transactionalRewards, nil)
+        case .offers: return (nil, .promotionalOffers)
+        case .coupons: return (nil, .promotionalCoupons)
+        case .other: return (.transactionalOthers, .promotionalOthers)
         }
     }
 
-    /// Every category, in core's order. Checked against `expected(_:)`'s exhaustive switch by
-    /// `everyCategoryIsListed` through the codes (core's stable strings).
-    static let allCategories: [Category] = [
-        .none, .personal, .otp, .finance, .orders, .reminders, .health, .weather, .carrier, .rewards,
-        .publicServices, .offers, .coupons, .fraud, .phishing, .gambling, .adult, .illegalGoods,
-        .unsolicitedMarketing, .other,
+    /// Every subcategory, in core's order (`Subcategory::ALL`).
+    static let allSubcategories: [Subcategory] = [
+        .finance, .orders, .reminders, .health, .publicServices, .weather, .carrier, .rewards, .offers,
+        .coupons, .other,
     ]
 
-    @Test func everyCategoryIsListed() {
-        #expect(Set(Self.allCategories.map(\.code)).count == Self.allCategories.count)
-        #expect(Self.allCategories.count == 20, "core has 20 categories: list a new one here and in expected(_:)")
+    @Test func everySubcategoryIsListedOnce() {
+        #expect(Set(Self.allSubcategories.map(\.code)).count == Self.allSubcategories.count)
+        #expect(Self.allSubcategories.count == 11, "core has 11 subcategories: list a new one here and in expected(_:)")
     }
 
-    @Test(arguments: allCategories)
-    func categoryMapsToItsFolder(_ c: Category) {
-        let (action, folder, sub) = Self.expected(c)
-        #expect(FilterDecision.map(action: action, category: c) == FilterDecision(action: folder, subAction: sub),
-                "category \(c.code)")
+    @Test(arguments: allSubcategories)
+    func subcategoryMapsToItsSubFolder(_ s: Subcategory) {
+        let (transaction, promotion) = Self.expected(s)
+        #expect(transaction != nil || promotion != nil, "\(s.code) has a folder")
+        if let transaction {
+            #expect(FilterDecision.map(action: .transaction, subcategory: s)
+                == FilterDecision(action: .transaction, subAction: transaction), "transaction/\(s.code)")
+        }
+        if let promotion {
+            #expect(FilterDecision.map(action: .promotion, subcategory: s)
+                == FilterDecision(action: .promotion, subAction: promotion), "promotion/\(s.code)")
+        }
+        // Whatever the subcategory, the folders without sub-folders stay plain.
+        for (a, f) in [(Action.allow, FilterAction.allow), (.junk, .junk), (.none, .none)] {
+            #expect(FilterDecision.map(action: a, subcategory: s) == FilterDecision(action: f, subAction: .none))
+        }
     }
 
-    /// `other` is shared by transaction, promotion and junk.
-    @Test func otherUnderEachAction() {
-        #expect(FilterDecision.map(action: .transaction, category: .other).subAction == .transactionalOthers)
-        #expect(FilterDecision.map(action: .promotion, category: .other).subAction == .promotionalOthers)
-        #expect(FilterDecision.map(action: .junk, category: .other) == FilterDecision(action: .junk, subAction: .none))
+    @Test func missingSubcategoryFilesUnderOthers() {
+        #expect(FilterDecision.map(action: .transaction, subcategory: nil).subAction == .transactionalOthers)
+        #expect(FilterDecision.map(action: .promotion, subcategory: nil).subAction == .promotionalOthers)
+        #expect(FilterDecision.map(action: .junk, subcategory: nil) == FilterDecision(action: .junk, subAction: .none))
     }
 
     @Test func rawValuesAreIdentityLookups() {
@@ -59,14 +65,9 @@ import Testing
 
     /// The capabilities answer offers exactly the sub-folders the mapping can produce.
     @Test func capabilitiesOfferWhatTheMappingProduces() {
-        var produced = Set<FilterSubAction>()
-        for c in Self.allCategories {
-            for a in [Action.transaction, .promotion] {
-                produced.insert(FilterDecision.map(action: a, category: c).subAction)
-            }
-        }
-        #expect(Set(FilterCapabilities.transactionalSubActions) == produced.filter(\.isTransactional))
-        #expect(Set(FilterCapabilities.promotionalSubActions) == produced.filter(\.isPromotional))
+        let table = Self.allSubcategories.map(Self.expected)
+        #expect(Set(FilterCapabilities.transactionalSubActions) == Set(table.compactMap(\.transaction)))
+        #expect(Set(FilterCapabilities.promotionalSubActions) == Set(table.compactMap(\.promotion)))
         #expect(FilterCapabilities.transactionalSubActions.count == 9)
         #expect(FilterCapabilities.promotionalSubActions.count == 3)
     }

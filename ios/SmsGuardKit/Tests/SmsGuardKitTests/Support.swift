@@ -58,6 +58,7 @@ struct Expected {
     let codes: [String]
     let signature: String?
     let explainJSON: String
+    let subcategory: String?
 
     static func load() throws -> [Expected] {
         let text = try String(contentsOfFile: try Env.path("SMSGUARD_EXPECTED"), encoding: .utf8)
@@ -65,14 +66,15 @@ struct Expected {
         return try text.utf8.split(separator: UInt8(ascii: "\n")).map { line in
             let f = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
                 .map { unescape(String(decoding: $0, as: UTF8.self)) }
-            guard f.count == 11, let bits = UInt32(f[5], radix: 16) else {
+            guard f.count == 12, let bits = UInt32(f[5], radix: 16) else {
                 throw CLIFailure(subcommand: "expected.tsv: malformed line", status: Int32(f.count))
             }
             return Expected(
                 id: f[0], sender: f[1], body: f[2], action: f[3], category: f[4], scoreBits: bits,
                 senderKind: f[6], consent: f[7].isEmpty ? nil : f[7],
                 codes: f[8].isEmpty ? [] : f[8].split(separator: ",").map(String.init),
-                signature: f[9].isEmpty ? nil : f[9], explainJSON: f[10])
+                signature: f[9].isEmpty ? nil : f[9], explainJSON: f[10],
+                subcategory: f[11].isEmpty ? nil : f[11])
         }
     }
 
