@@ -1,8 +1,10 @@
 #include "malloc_stats.h"
 
-#if defined(__linux__) && defined(__GLIBC__)
+#if defined(__linux__)
 #include <malloc.h>
+#endif
 
+#if defined(__GLIBC__)
 size_t smsguard_heap_in_use(void) {
     struct mallinfo2 m = mallinfo2();
     return m.uordblks + m.hblkhd;

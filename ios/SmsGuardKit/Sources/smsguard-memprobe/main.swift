@@ -21,7 +21,7 @@ struct Sample {
         for line in status.split(separator: "\n") {
             let parts = line.split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            let num = parts[1].split(separator: " ").first.flatMap { Int($0) } ?? 0
+            let num = parts[1].split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { Int($0) } ?? 0
             kv[String(parts[0])] = num * 1024
         }
         return Sample(heap: Int(smsguard_heap_in_use()), rss: kv["VmRSS"] ?? 0, hwm: kv["VmHWM"] ?? 0,

@@ -6,8 +6,7 @@ import XCTest
 final class ReportTests: XCTestCase {
     // Invented messages (never corpus text).
     static let spoof = SmsMessage(
-        sender: "17012345678",
-        body: "【北辰银行】您的账户存在异常，请点击 http://bc-verify.example/k 重新认证，否则将冻结。",
+        sender: "13912340000", body: "【北辰银行】您的会员积分即将清零，请登录 bc-jf.cn/a7 兑换现金，逾期作废。",
         receivedAt: nil)
     static let otp = SmsMessage(
         sender: "1069012345678", body: "【云杉出行】您的登录验证码为 284106，5分钟内有效，请勿泄露。", receivedAt: nil)
@@ -23,7 +22,7 @@ final class ReportTests: XCTestCase {
             return XCTFail("a junk message must get a report")
         }
         XCTAssertEqual(sms.destination, "12321")
-        XCTAssertEqual(sms.body, "17012345678*" + Self.spoof.body, "号码*内容 with the text verbatim")
+        XCTAssertEqual(sms.body, "13912340000*" + Self.spoof.body, "号码*内容 with the text verbatim")
         XCTAssertEqual(sms.segments, 1)
         let copy = try XCTUnwrap(sms.copyText, "12321's web form text")
         XCTAssertTrue(copy.contains(Self.spoof.body))
@@ -31,9 +30,9 @@ final class ReportTests: XCTestCase {
 
     func testSenderIsNormalisedAsCoreDoes() throws {
         let engine = try makeEngine()
-        let m = SmsMessage(sender: "+86 170 1234 5678", body: Self.spoof.body, receivedAt: nil)
+        let m = SmsMessage(sender: "+86 139 1234 0000", body: Self.spoof.body, receivedAt: nil)
         guard case let .send(sms) = engine.report(for: m) else { return XCTFail("expected a report") }
-        XCTAssertEqual(sms.body, "17012345678*" + Self.spoof.body)
+        XCTAssertEqual(sms.body, "13912340000*" + Self.spoof.body)
     }
 
     func testNoReportForAVerificationCode() throws {

@@ -14,21 +14,22 @@ final class StateTests: XCTestCase {
         XCTAssertEqual(before.action, .promotion)
 
         try runCLI(["consent", "revoke", "--signature", "潮汐优选", "--state", state])
-        try runCLI(["rules", "add", "block", "keyword", "网贷秒批", "--state", state])
+        let hike = SmsMessage(sender: "13800002222", body: "周六一起去香山爬山吗？早上八点地铁口见。", receivedAt: nil)
+        XCTAssertEqual(try FilterEngine(EngineOptions(statePath: state, model: false)).verdict(for: hike).action, .allow)
+        try runCLI(["rules", "add", "block", "keyword", "香山爬山", "--state", state])
         try runCLI(["settings", "--strict", "true", "--state", state])
 
         let engine = try FilterEngine(EngineOptions(statePath: state, model: false))
         let after = engine.verdict(for: Self.promo)
         XCTAssertEqual(after.action, .junk, "revoked consent: unsolicited marketing")
         XCTAssertEqual(after.consent, .revoked)
-        let loan = engine.verdict(for: SmsMessage(sender: "1065012345", body: "【速达金融】网贷秒批，最高20万。", receivedAt: nil))
-        XCTAssertEqual(loan.action, .junk, "the CLI's block rule applies")
+        XCTAssertEqual(engine.verdict(for: hike).action, .junk, "the CLI's block rule applies")
         XCTAssertTrue(engine.stateProblems.isEmpty)
 
         let editor = try StateEditor(statePath: state, model: false)
         XCTAssertEqual(editor.consents.map(\.signature), ["潮汐优选"])
         XCTAssertEqual(editor.consents.first?.state, .revoked)
-        XCTAssertEqual(editor.rules.map(\.value), ["网贷秒批"])
+        XCTAssertEqual(editor.rules.map(\.value), ["香山爬山"])
         XCTAssertTrue(editor.strict)
     }
 
