@@ -133,9 +133,16 @@ mkdir -p "$scratch"
 
 link="-Xlinker -L$LIB_DIR -Xlinker -rpath -Xlinker $LIB_DIR"
 envs="SMSGUARD_EXPECTED='$EXPECTED' SMSGUARD_CLI='$work/bin/smsguard'"
-stamp "swift build (Swift 6 language mode)"
-in_root "cd '$pkg' && swift build --build-tests --scratch-path '$scratch' $link" 2>&1 | tail -40 >&2 ||
-    { echo "ios: swift build failed" >&2; echo "ios: 0 passed, 1 failed"; exit 1; }
+# Swift 6 language mode (strict concurrency); warnings are errors, as clippy's are for Rust.
+stamp "swift build (Swift 6 language mode, warnings as errors)"
+if ! in_root "cd '$pkg' && swift build --build-tests --scratch-path '$scratch' -Xswiftc -warnings-as-errors $link" \
+    >"$work/swift-build.log" 2>&1; then
+    grep -E "error:|warning:" -A3 "$work/swift-build.log" | head -80 >&2
+    tail -5 "$work/swift-build.log" >&2
+    echo "ios: swift build failed (full log: $work/swift-build.log)" >&2
+    echo "ios: 0 passed, 1 failed"
+    exit 1
+fi
 
 memory() {
     local probe="$scratch/debug/smsguard-memprobe" state="$work/memprobe/state.json"
