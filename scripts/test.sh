@@ -42,6 +42,11 @@ suite python-bindings bindings/scripts/test-python.sh
 # built (target/debug, test-panic).
 suite android-app env SMSGUARD_LIBRARY="$PWD/target/debug/libsmsguard_ffi.so" android/test.sh
 
+# iOS: SmsGuardKit (ios/SmsGuardKit) built and tested by Swift 6 in a Debian trixie root kept in
+# ~/.cache/smsguard (never in the system), against the library the Kotlin suite built and the CLI
+# the Rust suite built.
+suite ios env SMSGUARD_CLI="$PWD/target/debug/smsguard" ios/test.sh
+
 # Python: the training pipeline's tests (the script makes its own venv).
 if [ -x models/run_tests.sh ]; then
     suite python models/run_tests.sh

@@ -4,7 +4,8 @@
 //! `cargo run -p smsguard-ffi --example expected -- OUT.tsv VECTORS.jsonl...`
 //!
 //! Input lines: `{"id", "sender", "body", …}`. Output: one tab-separated line per vector:
-//! `id sender body action category score-bits sender_kind consent codes signature explain_json`,
+//! `id sender body action category score-bits sender_kind consent codes signature explain_json
+//! subcategory`,
 //! with `\`, tab, CR and LF escaped as `\\`, `\t`, `\r`, `\n`; codes joined by `,`; the score
 //! as the f32's bits in hex (exact); empty fields for absent values.
 
@@ -63,6 +64,7 @@ fn run(out_path: &str, inputs: &[String]) -> Result<usize, String> {
                 codes.join(","),
                 escape(verdict.signature.as_deref().unwrap_or("")),
                 escape(&json),
+                verdict.subcategory.map(|s| s.as_str()).unwrap_or("").to_string(),
             ];
             let _ = writeln!(out, "{}", fields.join("\t"));
             n += 1;

@@ -21,6 +21,7 @@ scripts/gen-bindings.sh --profile "$profile" --features test-panic >&2
 
 vectors=()
 [ -f testdata/inbox.jsonl ] && vectors+=("testdata/inbox.jsonl")
+[ -f testdata/verdicts.jsonl ] && vectors+=("testdata/verdicts.jsonl")
 vectors+=("bindings/testdata/messages.jsonl")
 expected="$root/target/bindings/expected.tsv"
 "target/$profile/examples/expected" "$expected" "${vectors[@]}" >&2

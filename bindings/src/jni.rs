@@ -39,13 +39,14 @@ pub const FIELD_SEP: char = '\u{1f}';
 pub const CODE_SEP: char = '\u{1e}';
 
 /// The compact classify result the Java class parses:
-/// `action␟category␟score-bits␟sender_kind␟consent␟codes␟signature`. The score is the f32's
-/// bits in hex so Java gets the exact value; codes are joined by U+001E; the signature (empty
-/// if none) comes last because only it can hold arbitrary text.
+/// `action␟category␟score-bits␟sender_kind␟consent␟codes␟subcategory␟signature`. The score is
+/// the f32's bits in hex so Java gets the exact value; codes are joined by U+001E; the
+/// subcategory is empty for allow and junk; the signature (empty if none) comes last because only
+/// it can hold arbitrary text.
 pub fn compact(v: &core::Verdict) -> String {
     let codes: Vec<&str> = v.reason_codes().collect();
     format!(
-        "{a}{s}{c}{s}{bits:08x}{s}{k}{s}{consent}{s}{codes}{s}{sig}",
+        "{a}{s}{c}{s}{bits:08x}{s}{k}{s}{consent}{s}{codes}{s}{sub}{s}{sig}",
         s = FIELD_SEP,
         a = v.action.as_str(),
         c = v.category.as_str(),
@@ -53,6 +54,7 @@ pub fn compact(v: &core::Verdict) -> String {
         k = v.sender_kind.as_str(),
         consent = v.consent.map(|c| c.as_str()).unwrap_or(""),
         codes = codes.join(&CODE_SEP.to_string()),
+        sub = v.subcategory.map(|c| c.as_str()).unwrap_or(""),
         sig = v.signature.as_deref().unwrap_or(""),
     )
 }
@@ -542,6 +544,7 @@ mod tests {
         let v = core::Verdict {
             action: core::Action::Junk,
             category: core::Category::Fraud,
+            subcategory: None,
             score: 0.1f32,
             signature: Some(format!("a{FIELD_SEP}b")),
             sender_kind: core::SenderKind::Mobile,
@@ -549,10 +552,19 @@ mod tests {
             reasons: vec![core::Reason::new("x_one", "", ""), core::Reason::new("x_two", "", "")],
         };
         let s = compact(&v);
-        let f: Vec<&str> = s.splitn(7, FIELD_SEP).collect();
-        assert_eq!(f[..6], ["junk", "fraud", "3dcccccd", "mobile", "", "x_one\u{1e}x_two"]);
+        let f: Vec<&str> = s.splitn(8, FIELD_SEP).collect();
+        assert_eq!(f[..7], ["junk", "fraud", "3dcccccd", "mobile", "", "x_one\u{1e}x_two", ""]);
         assert_eq!(u32::from_str_radix(f[2], 16).ok().map(f32::from_bits), Some(0.1f32));
-        assert_eq!(f[6], format!("a{FIELD_SEP}b"));
+        assert_eq!(f[7], format!("a{FIELD_SEP}b"));
+        let promo = core::Verdict {
+            action: core::Action::Promotion,
+            category: core::Category::Coupons,
+            subcategory: Some(core::Subcategory::Coupons),
+            signature: None,
+            ..v
+        };
+        let f: Vec<String> = compact(&promo).splitn(8, FIELD_SEP).map(str::to_string).collect();
+        assert_eq!((f[6].as_str(), f[7].as_str()), ("coupons", ""));
     }
 
     #[test]

@@ -21,6 +21,15 @@ mirror_enum!(
 );
 
 mirror_enum!(
+    /// The folder inside transaction or promotion (iOS 16 sub-actions). Set for transaction and
+    /// promotion verdicts only.
+    Subcategory from core::Subcategory {
+        Finance, Orders, Reminders, Health, PublicServices, Weather, Carrier, Rewards, Offers,
+        Coupons, Other,
+    }
+);
+
+mirror_enum!(
     /// What kind of number or name sent the message.
     SenderKind from core::SenderKind {
         Mobile, Port106, Service, Carrier, Landline, Alphanumeric, International, Unknown,
@@ -78,6 +87,8 @@ impl From<core::Reason> for Reason {
 pub struct Verdict {
     pub action: Action,
     pub category: Category,
+    /// The folder inside transaction or promotion (iOS 16 sub-actions); null for allow and junk.
+    pub subcategory: Option<Subcategory>,
     /// Confidence in `action`, 0..=1.
     pub score: f32,
     /// The message's 【签名】, if it carries a valid one.
@@ -93,6 +104,7 @@ impl From<core::Verdict> for Verdict {
         Verdict {
             action: v.action.into(),
             category: v.category.into(),
+            subcategory: v.subcategory.map(Into::into),
             score: v.score,
             signature: v.signature,
             sender_kind: v.sender_kind.into(),
@@ -360,6 +372,9 @@ mod tests {
         for c in core::Category::ALL {
             assert_eq!(core::Category::from(Category::from(c)), c);
         }
+        for s in core::Subcategory::ALL {
+            assert_eq!(core::Subcategory::from(Subcategory::from(s)), s);
+        }
         for k in core::SenderKind::ALL {
             assert_eq!(core::SenderKind::from(SenderKind::from(k)), k);
         }
@@ -370,6 +385,7 @@ mod tests {
         let v = core::Verdict {
             action: core::Action::Promotion,
             category: core::Category::Coupons,
+            subcategory: Some(core::Subcategory::Coupons),
             score: 0.625,
             signature: Some("某某商城".into()),
             sender_kind: core::SenderKind::Port106,
@@ -379,6 +395,7 @@ mod tests {
         let f = Verdict::from(v);
         assert_eq!(f.action, Action::Promotion);
         assert_eq!(f.category, Category::Coupons);
+        assert_eq!(f.subcategory, Some(Subcategory::Coupons));
         assert_eq!(f.score.to_bits(), 0.625f32.to_bits());
         assert_eq!(f.signature.as_deref(), Some("某某商城"));
         assert_eq!(f.sender_kind, SenderKind::Port106);

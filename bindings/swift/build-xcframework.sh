@@ -5,8 +5,15 @@
 #   SmsGuardFFI.xcframework/   static libraries (device arm64; simulator arm64+x86_64) + headers
 #   Sources/SmsGuardFFI/SmsGuardFFI.swift   the generated Swift API (module `SmsGuardFFI`)
 #
+# With `--into DIR` (e.g. ios/SmsGuardKit) it also copies the XCFramework and the generated Swift
+# into that SwiftPM package, which expects SmsGuardFFI.xcframework and Sources/SmsGuardFFI/.
+#
 # Prerequisites: rustup target add aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios
 set -euo pipefail
+into=""
+if [ "${1:-}" = --into ]; then
+    into="$(cd "${2:?--into needs a directory}" && pwd)"
+fi
 [ "$(uname)" = Darwin ] || { echo "build-xcframework.sh needs macOS and Xcode" >&2; exit 2; }
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -32,4 +39,11 @@ xcodebuild -create-xcframework \
 rm -rf "$out/sim"
 cp -R target/swift-bindings/swift/Sources "$out/"
 cp bindings/swift/Package.swift "$out/"
+if [ -n "$into" ]; then
+    rm -rf "$into/SmsGuardFFI.xcframework" "$into/Sources/SmsGuardFFI"
+    cp -R "$out/SmsGuardFFI.xcframework" "$into/"
+    mkdir -p "$into/Sources"
+    cp -R "$out/Sources/SmsGuardFFI" "$into/Sources/"
+    echo "copied into $into" >&2
+fi
 echo "SwiftPM package in $out (add it as a local package, or zip the xcframework for a binaryTarget url)"

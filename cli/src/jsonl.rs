@@ -3,7 +3,7 @@
 //! Contract (DESIGN.md "Batch I/O"):
 //! - input line: `{"id"?, "sender"?, "body", "received_at"?}`; other keys are ignored;
 //! - output line: `id` (echoed byte for byte, omitted when absent) then the verdict fields
-//!   `action, category, score, signature, sender_kind, consent, reasons`;
+//!   `action, category, subcategory, score, signature, sender_kind, consent, reasons`;
 //! - a line that cannot be classified becomes `{"line": N, "error": "…"}` (1-based), and the
 //!   batch goes on. Error texts name the problem, never the line's content.
 //!

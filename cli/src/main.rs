@@ -128,7 +128,7 @@ struct BenchArgs {
 
 const CLASSIFY_HELP: &str = "\
 JSONL output: one line per input line, in the same order:
-  {\"id\", \"action\", \"category\", \"score\", \"signature\", \"sender_kind\", \"consent\", \"reasons\"}
+  {\"id\", \"action\", \"category\", \"subcategory\", \"score\", \"signature\", \"sender_kind\", \"consent\", \"reasons\"}
   (id echoed verbatim, omitted when absent). A line that cannot be classified (not JSON, not an
   object, body missing or not a string, invalid UTF-8, blank, longer than 64 KiB) becomes
   {\"line\": N, \"error\": \"...\"} and the batch goes on; the exit code is still 0.";

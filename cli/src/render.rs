@@ -16,10 +16,13 @@ fn name<T: Serialize>(value: &T) -> String {
     }
 }
 
-/// One verdict: folder, category, score, signature, sender kind, consent and reasons.
+/// One verdict: folder, category, subcategory, score, signature, sender kind, consent and reasons.
 pub fn verdict(v: &Verdict) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{} / {}  (score {:.2})", v.action, v.category, v.score);
+    if let Some(sub) = v.subcategory {
+        let _ = writeln!(s, "subcategory: {sub}");
+    }
     let _ = writeln!(
         s,
         "signature:   {}",

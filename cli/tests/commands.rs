@@ -38,7 +38,8 @@ fn classify_json_is_the_verdict_object() {
     let obj = v.as_object().expect("an object");
     let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
     keys.sort_unstable();
-    let mut want = vec!["action", "category", "score", "signature", "sender_kind", "consent", "reasons"];
+    let mut want =
+        vec!["action", "category", "subcategory", "score", "signature", "sender_kind", "consent", "reasons"];
     want.sort_unstable();
     assert_eq!(keys, want);
     let score = v["score"].as_f64().expect("numeric score");

@@ -11,8 +11,8 @@ use std::time::Duration;
 use common::{json_lines, remove_temp, run, stderr, stdout, temp_file, BIN};
 use serde_json::Value;
 
-const VERDICT_KEYS: [&str; 7] =
-    ["action", "category", "score", "signature", "sender_kind", "consent", "reasons"];
+const VERDICT_KEYS: [&str; 8] =
+    ["action", "category", "subcategory", "score", "signature", "sender_kind", "consent", "reasons"];
 
 fn classify(stdin: &[u8]) -> std::process::Output {
     let out = run(&["classify", "--jsonl"], stdin);
@@ -63,6 +63,7 @@ fn output_keys_are_id_then_verdict_fields_in_order() {
     keys.extend(VERDICT_KEYS.iter().map(|k| match *k {
         "action" => "\"action\":",
         "category" => "\"category\":",
+        "subcategory" => "\"subcategory\":",
         "score" => "\"score\":",
         "signature" => "\"signature\":",
         "sender_kind" => "\"sender_kind\":",
@@ -83,6 +84,17 @@ fn output_keys_are_id_then_verdict_fields_in_order() {
         let a = smsguard_core::Action::parse(action).expect("known action");
         let c = smsguard_core::Category::parse(category).expect("known category");
         assert!(c.fits(a));
+        // The subcategory is a folder of transaction/promotion, null otherwise.
+        match v["subcategory"].as_str() {
+            Some(s) => {
+                let s = smsguard_core::Subcategory::parse(s).expect("known subcategory");
+                assert!(s.fits(a), "{s} does not fit {a}");
+            }
+            None => assert!(
+                v["subcategory"].is_null()
+                    && !matches!(a, smsguard_core::Action::Transaction | smsguard_core::Action::Promotion)
+            ),
+        }
         for r in v["reasons"].as_array().expect("reasons is an array") {
             for k in ["code", "zh", "en"] {
                 assert!(r[k].is_string(), "reason.{k}");

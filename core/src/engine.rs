@@ -15,7 +15,7 @@ use crate::rules::{RuleHit, RuleInput, RuleSet, DEFAULT_PACK};
 use crate::sender::{classify_sender, Sender};
 use crate::signature::{Institutions, SignatureCheck};
 use crate::store::UserState;
-use crate::verdict::Verdict;
+use crate::verdict::{Subcategory, Verdict};
 
 /// Every intermediate step for one message, for `explain`.
 #[derive(Debug, Clone, Serialize)]
@@ -198,6 +198,15 @@ impl Engine {
                 },
                 &self.user,
             );
+            let verdict = Verdict {
+                subcategory: Subcategory::derive(
+                    verdict.action,
+                    verdict.category,
+                    signature.institution.as_ref().map(|i| i.kind),
+                    &normalised.text,
+                ),
+                ..verdict
+            };
             (rule_hits, model, verdict)
         };
         Explanation {

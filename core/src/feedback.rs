@@ -158,6 +158,7 @@ mod tests {
         Verdict {
             action: Action::Junk,
             category: Category::Other,
+            subcategory: None,
             score: 0.9,
             signature: signature.map(str::to_string),
             sender_kind: SenderKind::Port106,

@@ -31,4 +31,4 @@ pub use error::{DataError, Error, Result};
 pub use message::SmsMessage;
 pub use policy::UserChoices;
 pub use sender::SenderKind;
-pub use verdict::{Action, Category, Consent, Reason, Verdict};
+pub use verdict::{Action, Category, Consent, Reason, Subcategory, Verdict};

@@ -22,7 +22,7 @@ use crate::model::ModelScore;
 use crate::rules::{Effect, RuleHit};
 use crate::sender::{Sender, SenderKind};
 use crate::signature::{SenderFit, SignatureCheck};
-use crate::verdict::{Action, Category, Consent, Reason, ReasonTable, Verdict};
+use crate::verdict::{Action, Category, Consent, Reason, ReasonTable, Subcategory, Verdict};
 
 /// Soft junk evidence must reach this before a message goes to junk at all.
 pub const JUNK_THRESHOLD: f32 = 0.80;
@@ -68,9 +68,12 @@ pub fn decide(ev: &Evidence<'_>, user: &UserChoices) -> Verdict {
     }
 
     describe_sender(ev, &mut d);
+    let institution = ev.signature.institution.as_ref().map(|i| i.kind);
     Verdict {
         action: d.action,
         category: d.category,
+        // Without the text: the engine refines it with the message's keywords.
+        subcategory: Subcategory::derive(d.action, d.category, institution, ""),
         score: d.score.clamp(0.0, 1.0),
         signature,
         sender_kind: ev.sender.kind,

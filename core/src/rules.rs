@@ -24,6 +24,12 @@
 //!                                    #   name:<sig>[,name:<sig>…] | kind:<institution kind>
 //! has = code                         # entities present (url, phone, amount, code, date,
 //!                                    #   pickup_code, number), all required
+//! marks = otp_context               # optional: the rule marks a context when it matches; the
+//!                                    #   places its regex matched are the context's spans
+//! unless = order_shipped             # optional: no hit when the message has one of these contexts
+//! unless_quoted = antifraud_reminder # optional: no hit when the rule matches only inside spans
+//!                                    #   of these contexts (e.g. scam words an anti-fraud
+//!                                    #   reminder quotes); `not` keywords still count anywhere
 //! effect = protect transaction/otp   # protect <action>/<category> | block <category> |
 //!                                    #   block <category> unless transaction |
 //!                                    #   hint <action>/<category> <weight 0..1>
@@ -34,6 +40,18 @@
 //! ```
 //! A rule needs `any`/`all` keywords or a `regex`; keyword-less regex rules are allowed but run
 //! on every message (counted by [`RuleSet::keywordless_rule_count`]).
+//!
+//! # Contexts
+//! A rule with `marks = <name>` (it needs a regex) gives the message the context `<name>` when it
+//! matches, with spans where its regex matched; its own effect applies as usual. Other rules, in
+//! any pack compiled together, refer to it: `unless = <name>` drops their hit when the message
+//! has the context; `unless_quoted = <name>` drops it when the rule no longer matches once the
+//! context's spans (on the rule's field) are blanked out, i.e. when every word it needs occurs
+//! inside them. Blanking keeps distances, so words on both sides of a span still combine. A
+//! marking rule cannot itself use `unless*` (contexts are found in one pass first), and naming a
+//! context no rule marks is an error. The default pack marks `antifraud_reminder` (clauses that
+//! warn about a scam: "we never ask you to click a link for a refund") and `order_shipped` (a
+//! shipment notice with an order or tracking number).
 //!
 //! # Matching
 //! Per field, one Aho-Corasick automaton over every keyword of every rule (overlapping search)
@@ -159,9 +177,21 @@ struct CompiledRule {
     sender_kinds: Vec<SenderKind>,
     signature: Option<SigCond>,
     has: Vec<EntityKind>,
+    /// The context this rule marks (index into [`RuleSet::contexts`]).
+    marks: Option<usize>,
+    unless: Vec<usize>,
+    unless_quoted: Vec<usize>,
     effect: Effect,
     priority: i32,
     reason: Reason,
+}
+
+/// Where a context's marking rule matched: a byte range of one field.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    field: Field,
+    start: usize,
+    end: usize,
 }
 
 /// Keywords of one field: the multi-pattern matcher and, per keyword, the rules it triggers.
@@ -201,6 +231,8 @@ pub struct RuleSet {
     /// Rules without keywords: verified on every message.
     direct: Vec<usize>,
     packs: Vec<(String, String)>,
+    /// Context names (`marks =`), in order of first use.
+    contexts: Vec<String>,
 }
 
 /// A human-readable description of a regex build error, with a hint when a size limit was hit.
@@ -250,13 +282,20 @@ fn expand_macros(re: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn compile_rule_regex(re: &str) -> Result<Regex, String> {
+/// `spans`: whether match offsets are needed (a rule that marks a context). Without them the
+/// regex compiles without capture states, which reports matches but not where they are.
+fn compile_rule_regex(re: &str, spans: bool) -> Result<Regex, String> {
     check_perl_classes(re)?;
+    let captures = if spans {
+        regex_automata::nfa::thompson::WhichCaptures::Implicit
+    } else {
+        regex_automata::nfa::thompson::WhichCaptures::None
+    };
     let re = expand_macros(re);
     meta::Builder::new()
         .configure(
             meta::Config::new()
-                .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
+                .which_captures(captures)
                 .nfa_size_limit(Some(RULE_NFA_LIMIT))
                 // Verification runs on a few candidate rules over one short SMS: the PikeVM and
                 // bounded backtracker are fast enough there, and skipping the lazy DFA (with its
@@ -320,7 +359,7 @@ impl RuleSet {
                     Some((re, line)) => {
                         let err =
                             |m: String| DataError::new(*origin, m).at_line(*line).for_item(spec.id.clone());
-                        let compiled = compile_rule_regex(re).map_err(err)?;
+                        let compiled = compile_rule_regex(re, spec.marks.is_some()).map_err(err)?;
                         regex_bytes += compiled.memory_usage();
                         if regex_bytes > REGEX_TOTAL_LIMIT {
                             return Err(err(format!(
@@ -359,6 +398,16 @@ impl RuleSet {
                 } else {
                     set.direct.push(idx);
                 }
+                let mut context = |name: &String| match set.contexts.iter().position(|c| c == name) {
+                    Some(i) => i,
+                    None => {
+                        set.contexts.push(name.clone());
+                        set.contexts.len() - 1
+                    }
+                };
+                let marks = spec.marks.as_ref().map(&mut context);
+                let unless: Vec<usize> = spec.unless.iter().map(&mut context).collect();
+                let unless_quoted: Vec<usize> = spec.unless_quoted.iter().map(&mut context).collect();
                 set.rules.push(CompiledRule {
                     name: format!("{}/{}", pack.name, spec.id),
                     field: spec.field,
@@ -369,6 +418,9 @@ impl RuleSet {
                     sender_kinds: spec.sender_kinds,
                     signature: spec.signature,
                     has: spec.has,
+                    marks,
+                    unless,
+                    unless_quoted,
                     effect: spec.effect,
                     priority: spec.priority,
                     reason: Reason::new(spec.reason, spec.zh, spec.en),
@@ -377,6 +429,15 @@ impl RuleSet {
             set.packs.push((pack.name, pack.version));
         }
         let origins: Vec<&str> = packs.iter().map(|(o, _)| *o).collect();
+        // A context no rule marks is a typo: the rules that depend on it would never yield.
+        for (i, name) in set.contexts.iter().enumerate() {
+            if !set.rules.iter().any(|r| r.marks == Some(i)) {
+                return Err(DataError::new(
+                    origins.join(", "),
+                    format!("context `{name}` is used in `unless`/`unless_quoted` but no rule marks it"),
+                ));
+            }
+        }
         for field in Field::ALL {
             let fi = &mut set.fields[field.index()];
             if fi.keywords.is_empty() {
@@ -435,6 +496,10 @@ impl RuleSet {
             .enumerate()
             .filter(|(i, rule)| candidate[*i] && rule_matches(rule, input, &present[rule.field.index()]))
             .collect();
+        if !self.contexts.is_empty() {
+            let contexts = self.contexts_of(&hits, input);
+            hits.retain(|(_, rule)| !self.yields_to_context(rule, input, &contexts));
+        }
         hits.sort_by_key(|(i, r)| (Reverse(r.priority), r.effect.rank(), *i));
         hits.into_iter()
             .map(|(_, r)| RuleHit {
@@ -444,6 +509,79 @@ impl RuleSet {
                 reason: r.reason.clone(),
             })
             .collect()
+    }
+
+    /// The contexts the matching rules mark: per context, whether it is present and its spans
+    /// (field, byte range) where the marking rule's regex matched.
+    fn contexts_of(&self, hits: &[(usize, &CompiledRule)], input: &RuleInput<'_>) -> Vec<Option<Vec<Span>>> {
+        let mut out: Vec<Option<Vec<Span>>> = vec![None; self.contexts.len()];
+        for (_, rule) in hits {
+            let Some(c) = rule.marks else { continue };
+            let Some(slot) = out.get_mut(c) else { continue };
+            let spans = slot.get_or_insert_with(Vec::new);
+            if let Some(re) = &rule.regex {
+                let text = input.field(rule.field);
+                for m in re.find_iter(Input::new(text)) {
+                    if m.end() > m.start() {
+                        spans.push(Span { field: rule.field, start: m.start(), end: m.end() });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether `rule` stands down: the message has a context of its `unless`, or everything that
+    /// made it match lies inside spans of a context of its `unless_quoted` (it no longer matches
+    /// with those spans blanked out of its field: keywords of `any`/`all` and the regex are checked
+    /// again; `not` keywords still count anywhere in the message).
+    fn yields_to_context(
+        &self,
+        rule: &CompiledRule,
+        input: &RuleInput<'_>,
+        contexts: &[Option<Vec<Span>>],
+    ) -> bool {
+        if rule.unless.iter().any(|c| contexts.get(*c).is_some_and(Option::is_some)) {
+            return true;
+        }
+        let mut quoted: Vec<(usize, usize)> = rule
+            .unless_quoted
+            .iter()
+            .filter_map(|c| contexts.get(*c).and_then(Option::as_ref))
+            .flatten()
+            .filter(|s| s.field == rule.field)
+            .map(|s| (s.start, s.end))
+            .collect();
+        if quoted.is_empty() {
+            return false;
+        }
+        quoted.sort_unstable();
+        // The field with the quoted spans blanked out: each quoted character becomes an
+        // ideographic space (U+3000, which normalised text never holds), so no keyword or word of
+        // a regex matches inside a quote, while distances (`.{0,20}`) stay as they were: words on
+        // both sides of a quote still combine.
+        let text = input.field(rule.field);
+        let mut rest = String::with_capacity(text.len());
+        let mut at = 0;
+        for (start, end) in quoted {
+            let (start, end) = (start.max(at), end.min(text.len()));
+            if start >= end {
+                continue;
+            }
+            let (Some(before), Some(inside)) = (text.get(at..start), text.get(start..end)) else {
+                return false;
+            };
+            rest.push_str(before);
+            rest.extend(inside.chars().map(|_| '\u{3000}'));
+            at = end;
+        }
+        rest.push_str(text.get(at..).unwrap_or(""));
+        let fi = &self.fields[rule.field.index()];
+        let keyword = |k: &usize| fi.keywords.get(*k).is_some_and(|w| rest.contains(w.as_str()));
+        let still = (rule.any.is_empty() || rule.any.iter().any(keyword))
+            && rule.all.iter().all(keyword)
+            && rule.regex.as_ref().is_none_or(|re| re.is_match(Input::new(&rest)));
+        !still
     }
 
     /// Number of compiled rules.

@@ -401,3 +401,43 @@ fn the_number_of_packs_is_bounded() {
     assert_eq!(err.origin, format!("p{limit}.rules"), "{err}");
     assert!(err.message.contains(&format!("more than {limit}")), "{err}");
 }
+
+/// `marks` / `unless` / `unless_quoted`: a rule stands down when the message has a context, or
+/// when everything it matched lies inside a context's spans (words quoted in a warning).
+#[test]
+fn contexts_make_rules_stand_down() {
+    let pack = "format = smsguard-rules/1\npack = ctx\nversion = 1\n\n\
+        [ctx.warning]\nany = 不会\nregex = 不会[^,。]{0,20}\nmarks = warning\n\
+        effect = hint transaction/other 0.3\nreason = warning\nzh = 提醒\nen = Warning\n\n\
+        [ctx.order]\nany = 单号\nregex = 单号[0-9]{8,}\nmarks = order\n\
+        effect = hint transaction/orders 0.3\nreason = order\nzh = 单号\nen = Order number\n\n\
+        [scam.link]\nany = 点击链接\nregex = 点击链接.{0,6}(退款|认证)\nunless_quoted = warning\n\
+        effect = block phishing\nreason = link\nzh = 链接\nen = Link\n\n\
+        [scam.keyword]\nany = 安全账户\nunless_quoted = warning\n\
+        effect = block fraud\nreason = safe\nzh = 安全账户\nen = Safe account\n\n\
+        [scam.contact]\nany = 加微信\nunless = order\n\
+        effect = block fraud\nreason = contact\nzh = 加微信\nen = Add WeChat\n";
+    let rules = RuleSet::compile(&[("ctx.rules", pack)]).expect("context pack compiles");
+    let hits = |body: &'static str| -> Vec<String> {
+        eval(&rules, &msg(body)).iter().map(|h| h.rule.clone()).collect()
+    };
+    // Quoted in a warning: the scam rules stand down, the warning's own hint stays.
+    assert_eq!(hits("我们不会让您点击链接办理退款,请知悉"), ["ctx/ctx.warning"]);
+    assert_eq!(hits("我们不会要求您转入安全账户"), ["ctx/ctx.warning"]);
+    // The same words outside the quote still count, also when they combine across it.
+    let h = hits("我们不会打电话,请点击链接办理退款");
+    assert!(h.contains(&"ctx/ctx.warning".to_string()) && h.contains(&"ctx/scam.link".to_string()), "{h:?}");
+    assert!(hits("请转入安全账户,我们不会骗你").contains(&"ctx/scam.keyword".to_string()));
+    assert!(hits("点击链接不会错,认证").contains(&"ctx/scam.link".to_string()));
+    // No warning at all: the scam rules fire.
+    assert_eq!(hits("请点击链接办理退款"), ["ctx/scam.link"]);
+    // `unless`: a message-level context.
+    assert_eq!(hits("请加微信领取"), ["ctx/scam.contact"]);
+    assert_eq!(hits("运单单号12345678901,加微信进群"), ["ctx/ctx.order"]);
+    // Contexts are shared across packs: a later pack may depend on an earlier pack's context.
+    let user = "format = smsguard-rules/1\npack = user\nversion = 1\n\n\
+        [user.block]\nany = 红包\nunless = order\neffect = block other\nreason = user\nzh = 用户\nen = User\n";
+    let both = RuleSet::compile(&[("ctx.rules", pack), ("user.rules", user)]).expect("packs compile");
+    assert!(eval(&both, &msg("单号12345678901,送红包")).iter().all(|h| h.rule != "user/user.block"));
+    assert!(eval(&both, &msg("送红包")).iter().any(|h| h.rule == "user/user.block"));
+}

@@ -118,6 +118,7 @@ fn replying_to_fraud_or_a_mobile_number_is_flagged() {
     let v = Verdict {
         action: Action::Junk,
         category: Category::Fraud,
+        subcategory: None,
         score: 0.95,
         signature: Some("某贷款".into()),
         sender_kind: SenderKind::Mobile,

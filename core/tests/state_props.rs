@@ -15,6 +15,7 @@ fn junk() -> Verdict {
     Verdict {
         action: Action::Junk,
         category: Category::Other,
+        subcategory: None,
         score: 0.9,
         signature: None,
         sender_kind: SenderKind::Port106,

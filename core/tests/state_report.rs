@@ -13,6 +13,7 @@ fn verdict(action: Action, category: Category, kind: SenderKind, consent: Option
     Verdict {
         action,
         category,
+        subcategory: smsguard_core::verdict::Subcategory::derive(action, category, None, ""),
         score: 0.9,
         signature: Some("某贷款".into()),
         sender_kind: kind,

@@ -1,20 +1,30 @@
 //! The demo inbox (`testdata/inbox.jsonl`, invented messages) doubles as the shared verdict
 //! vectors: every language's tests read it and expect these folders and categories.
+//! `testdata/verdicts.jsonl` (also invented) holds the rule classes that went wrong on a real
+//! inbox (issue 12): anti-fraud reminders that quote scam wording, genuine shipment notices with
+//! a QQ group or WeChat contact, notices about a brokerage or margin account, and the scams they
+//! must not let through.
 
-use smsguard_core::{Action, Category, Engine, SmsMessage};
+use smsguard_core::{Action, Category, Engine, SmsMessage, Subcategory};
 
 const INBOX: &str = include_str!("../../testdata/inbox.jsonl");
+const VERDICTS: &str = include_str!("../../testdata/verdicts.jsonl");
 
 struct Expect {
     id: String,
     msg: SmsMessage,
     action: Action,
     category: Category,
+    /// `expect_subcategory` when the row gives one (null: none expected).
+    subcategory: Option<Option<Subcategory>>,
 }
 
 fn inbox() -> Vec<Expect> {
-    INBOX
-        .lines()
+    parse(INBOX)
+}
+
+fn parse(text: &str) -> Vec<Expect> {
+    text.lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()
         .map(|(i, l)| {
@@ -26,6 +36,9 @@ fn inbox() -> Vec<Expect> {
                 msg: SmsMessage::new(s("sender"), s("body")),
                 action: Action::parse(&s("expect_action")).expect("known action"),
                 category: Category::parse(&s("expect_category")).expect("known category"),
+                subcategory: v
+                    .get("expect_subcategory")
+                    .map(|x| x.as_str().map(|n| Subcategory::parse(n).expect("known subcategory"))),
             }
         })
         .collect()
@@ -33,12 +46,43 @@ fn inbox() -> Vec<Expect> {
 
 #[test]
 fn inbox_verdicts_match_expectations() {
-    let engine = Engine::new();
     let rows = inbox();
     assert!(rows.len() >= 30, "the inbox should cover every kind of message");
-    let mut wrong = Vec::new();
-    for e in &rows {
+    check_all(&rows);
+}
+
+#[test]
+fn rule_class_vectors_match_expectations() {
+    let rows = parse(VERDICTS);
+    assert!(rows.len() >= 20, "every rule class with its scams");
+    check_all(&rows);
+}
+
+/// Every transaction and promotion verdict carries a subcategory that fits it; others none.
+#[test]
+fn every_verdict_carries_a_fitting_subcategory() {
+    let engine = Engine::new();
+    for e in inbox().iter().chain(parse(VERDICTS).iter()) {
         let v = engine.classify(&e.msg);
+        match v.action {
+            Action::Transaction | Action::Promotion => {
+                assert!(v.subcategory.is_some_and(|s| s.fits(v.action)), "{}: {:?}", e.id, v.subcategory)
+            }
+            _ => assert_eq!(v.subcategory, None, "{}", e.id),
+        }
+    }
+}
+
+fn check_all(rows: &[Expect]) {
+    let engine = Engine::new();
+    let mut wrong = Vec::new();
+    for e in rows {
+        let v = engine.classify(&e.msg);
+        if let Some(want) = e.subcategory {
+            if v.subcategory != want {
+                wrong.push(format!("{}: expected subcategory {want:?}, got {:?}", e.id, v.subcategory));
+            }
+        }
         if (v.action, v.category) != (e.action, e.category) {
             let codes: Vec<&str> = v.reason_codes().collect();
             wrong.push(format!(
@@ -64,7 +108,8 @@ fn inbox_verdicts_match_expectations() {
 #[test]
 fn inbox_transactions_are_never_junk() {
     let engine = Engine::new();
-    for e in inbox().iter().filter(|e| e.action == Action::Transaction) {
+    let rows: Vec<Expect> = inbox().into_iter().chain(parse(VERDICTS)).collect();
+    for e in rows.iter().filter(|e| e.action == Action::Transaction) {
         let v = engine.classify(&e.msg);
         assert_ne!(v.action, Action::Junk, "{} went to junk", e.id);
     }

@@ -31,6 +31,7 @@ fun assertSameAsRust(e: Expected, v: Verdict) {
     val at = "vector ${e.id}"
     assertEquals(e.action, wire(v.action), "$at action")
     assertEquals(e.category, wire(v.category), "$at category")
+    assertEquals(e.subcategory, v.subcategory?.let(::wire), "$at subcategory")
     assertEquals(e.scoreBits, v.score.toRawBits(), "$at score")
     assertEquals(e.senderKind, wire(v.senderKind), "$at sender kind")
     assertEquals(e.consent, v.consent?.let(::wire), "$at consent")

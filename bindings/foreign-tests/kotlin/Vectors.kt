@@ -19,6 +19,7 @@ data class Expected(
     val codes: List<String>,
     val signature: String?,
     val explainJson: String,
+    val subcategory: String?,
 )
 
 object Vectors {
@@ -36,11 +37,11 @@ object Vectors {
         val path = System.getProperty("smsguard.expected") ?: error("smsguard.expected not set")
         File(path).readLines().filter { it.isNotEmpty() }.associate { line ->
             val f = line.split('\t').map(::unescape)
-            require(f.size == 11) { "expected.tsv: ${f.size} fields" }
+            require(f.size == 12) { "expected.tsv: ${f.size} fields" }
             f[0] to Expected(
                 f[0], f[1], f[2], f[3], f[4], java.lang.Long.parseLong(f[5], 16).toInt(), f[6],
                 f[7].ifEmpty { null }, if (f[8].isEmpty()) emptyList() else f[8].split(','),
-                f[9].ifEmpty { null }, f[10],
+                f[9].ifEmpty { null }, f[10], f[11].ifEmpty { null },
             )
         }
     }

@@ -41,7 +41,7 @@ def load_expected():
             if not line:
                 continue
             fl = line.split("\t")
-            assert len(fl) == 11, len(fl)
+            assert len(fl) == 12, len(fl)
             rows[unescape(fl[0])] = {
                 "sender": unescape(fl[1]),
                 "body": unescape(fl[2]),
@@ -53,6 +53,7 @@ def load_expected():
                 "codes": fl[8].split(",") if fl[8] else [],
                 "signature": unescape(fl[9]) or None,
                 "explain_json": unescape(fl[10]),
+                "subcategory": fl[11] or None,
             }
     return rows
 
@@ -86,6 +87,7 @@ class BindingsTest(unittest.TestCase):
         e = EXPECTED[vid]
         self.assertEqual(e["action"], wire(v.action), vid)
         self.assertEqual(e["category"], wire(v.category), vid)
+        self.assertEqual(e["subcategory"], v.subcategory and wire(v.subcategory), vid)
         self.assertEqual(e["score_bits"], f32_bits(v.score), vid)
         self.assertEqual(e["sender_kind"], wire(v.sender_kind), vid)
         self.assertEqual(e["consent"], v.consent and wire(v.consent), vid)

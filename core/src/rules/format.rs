@@ -23,6 +23,7 @@ pub const MAX_KEYWORD_CHARS: usize = 64;
 pub const MAX_REGEX_BYTES: usize = 1024;
 pub const MAX_SIGNATURE_NAMES: usize = 64;
 pub const MAX_PRIORITY: i32 = 1000;
+pub const MAX_CONTEXTS_PER_RULE: usize = 8;
 
 /// Which text a rule's keywords and regex look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -93,6 +94,14 @@ pub struct RuleSpec {
     pub sender_kinds: Vec<SenderKind>,
     pub signature: Option<SigCond>,
     pub has: Vec<EntityKind>,
+    /// `marks = <context>`: when the rule matches, the message has this context, and the places
+    /// its regex matched are the context's spans (on the rule's field).
+    pub marks: Option<String>,
+    /// `unless = <context>, …`: the rule does not fire when the message has one of these contexts.
+    pub unless: Vec<String>,
+    /// `unless_quoted = <context>, …`: the rule does not fire when it matches only inside spans of
+    /// these contexts (its keywords and regex are checked again with those spans cut out).
+    pub unless_quoted: Vec<String>,
     pub effect: Effect,
     pub priority: i32,
     pub reason: String,
@@ -108,7 +117,10 @@ pub struct PackSpec {
     pub rules: Vec<RuleSpec>,
 }
 
-const RULE_KEYS: [&str; 13] = [
+const RULE_KEYS: [&str; 16] = [
+    "marks",
+    "unless",
+    "unless_quoted",
     "field",
     "any",
     "all",
@@ -339,6 +351,48 @@ fn build_rule(p: Pending, origin: &str) -> Result<RuleSpec, DataError> {
             })
             .map_err(|m| err(l, format!("has: {m}")))?,
     };
+    let context_list = |k: &str| -> Result<Vec<String>, DataError> {
+        match get(k) {
+            None => Ok(Vec::new()),
+            Some((v, l)) => {
+                let items = parse_list(v).map_err(|m| err(l, format!("{k}: {m}")))?;
+                if let Some(bad) = items.iter().find(|c| !is_id(c, &[])) {
+                    return Err(err(
+                        l,
+                        format!("{k}: context name `{bad}` must match [a-z0-9_]+ (at most 64)"),
+                    ));
+                }
+                if items.len() > MAX_CONTEXTS_PER_RULE {
+                    return Err(err(l, format!("{k}: more than {MAX_CONTEXTS_PER_RULE} contexts")));
+                }
+                Ok(items)
+            }
+        }
+    };
+    let marks = match get("marks") {
+        None => None,
+        Some((v, l)) if !is_id(v, &[]) => {
+            return Err(err(l, format!("marks: context name `{v}` must match [a-z0-9_]+ (at most 64)")))
+        }
+        Some((v, l)) => {
+            if regex.is_none() {
+                return Err(err(
+                    l,
+                    "marks: a rule that marks a context needs a `regex` (its spans)".to_string(),
+                ));
+            }
+            Some(v.to_string())
+        }
+    };
+    let unless = context_list("unless")?;
+    let unless_quoted = context_list("unless_quoted")?;
+    if marks.is_some() && !(unless.is_empty() && unless_quoted.is_empty()) {
+        // Contexts are found in one pass before the rules that depend on them.
+        return Err(err(
+            p.line,
+            "a rule that marks a context cannot itself depend on one (`unless`)".to_string(),
+        ));
+    }
     let effect = match get("effect") {
         None => return Err(err(p.line, "missing `effect`".to_string())),
         Some((v, l)) => parse_effect(v).map_err(|m| err(l, format!("effect: {m}")))?,
@@ -384,6 +438,9 @@ fn build_rule(p: Pending, origin: &str) -> Result<RuleSpec, DataError> {
         sender_kinds,
         signature,
         has,
+        marks,
+        unless,
+        unless_quoted,
         effect,
         priority,
         reason,

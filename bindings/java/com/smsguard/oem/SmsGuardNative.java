@@ -32,13 +32,20 @@ public final class SmsGuardNative implements AutoCloseable {
         /** {@code granted}, {@code revoked}, {@code unknown}, or null when not marketing. */
         public final String consent;
         public final List<String> reasonCodes;
+        /**
+         * The folder inside transaction or promotion (iOS 16 sub-actions: {@code finance},
+         * {@code orders}, {@code reminders}, {@code health}, {@code public_services},
+         * {@code weather}, {@code carrier}, {@code rewards}, {@code offers}, {@code coupons},
+         * {@code other}), or null for allow and junk.
+         */
+        public final String subcategory;
         /** The message's 【签名】, or null. */
         public final String signature;
 
         Result(String compact) {
-            // action␟category␟score-bits␟sender_kind␟consent␟codes␟signature (see jni.rs)
-            String[] f = compact.split("\u001f", 7);
-            if (f.length != 7) {
+            // action␟category␟score-bits␟sender_kind␟consent␟codes␟subcategory␟signature (jni.rs)
+            String[] f = compact.split("\u001f", 8);
+            if (f.length != 8) {
                 throw new SmsGuardException(SmsGuardException.Kind.INTERNAL, "malformed native result");
             }
             action = f[0];
@@ -50,7 +57,8 @@ public final class SmsGuardNative implements AutoCloseable {
             reasonCodes = f[5].isEmpty()
                     ? Collections.emptyList()
                     : Collections.unmodifiableList(Arrays.asList(f[5].split("\u001e", -1)));
-            signature = f[6].isEmpty() ? null : f[6];
+            subcategory = f[6].isEmpty() ? null : f[6];
+            signature = f[7].isEmpty() ? null : f[7];
         }
 
         @Override

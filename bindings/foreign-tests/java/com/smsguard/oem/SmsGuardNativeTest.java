@@ -66,7 +66,7 @@ public final class SmsGuardNativeTest {
 
     /** A line of expected.tsv (see examples/expected.rs). */
     static final class Row {
-        String id, sender, body, action, category, senderKind, consent, signature, explainJson;
+        String id, sender, body, action, category, subcategory, senderKind, consent, signature, explainJson;
         int scoreBits;
         List<String> codes;
     }
@@ -92,7 +92,7 @@ public final class SmsGuardNativeTest {
                 continue;
             }
             String[] f = line.split("\t", -1);
-            check(f.length == 11, "expected.tsv has " + f.length + " fields");
+            check(f.length == 12, "expected.tsv has " + f.length + " fields");
             Row r = new Row();
             r.id = unescape(f[0]);
             r.sender = unescape(f[1]);
@@ -105,6 +105,7 @@ public final class SmsGuardNativeTest {
             r.codes = f[8].isEmpty() ? Collections.emptyList() : Arrays.asList(f[8].split(",", -1));
             r.signature = f[9].isEmpty() ? null : unescape(f[9]);
             r.explainJson = unescape(f[10]);
+            r.subcategory = f[11].isEmpty() ? null : f[11];
             rows.add(r);
         }
         return rows;
@@ -114,6 +115,7 @@ public final class SmsGuardNativeTest {
         String at = "vector " + r.id + " ";
         checkEq(r.action, v.action, at + "action");
         checkEq(r.category, v.category, at + "category");
+        checkEq(r.subcategory, v.subcategory, at + "subcategory");
         checkEq(r.scoreBits, Float.floatToRawIntBits(v.score), at + "score");
         checkEq(r.senderKind, v.senderKind, at + "sender kind");
         checkEq(r.consent, v.consent, at + "consent");
