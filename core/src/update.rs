@@ -535,7 +535,7 @@ mod tests {
         let other = key("test-1", 8);
         let keys = keyring(&k);
         let good = k.sign(UpdateKind::Institutions, 3, b"payload", None, 0).expect("signs");
-        let reason = |bytes: &[u8]| verify(bytes, &keys).map(|_| ()).unwrap_err().reason();
+        let reason = |bytes: &[u8]| verify(bytes, &keys).map(|_| ()).expect_err("refused").reason();
 
         // Unsigned: signature cut off, or zeroed.
         assert_eq!(reason(&good[..good.len() - 64]), "unsigned");
