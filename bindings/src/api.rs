@@ -18,7 +18,7 @@ use crate::state::{
     ConsentEntry, FeedbackEntry, FeedbackKind, ReportPlan, UnsubscribeReply, UserRule, UserRuleEffect,
     UserRuleKind,
 };
-use crate::types::{Explanation, GuardConfig, SmsMessage, Verdict, VersionInfo};
+use crate::types::{Explanation, GuardConfig, SmsMessage, UpdateInfo, Verdict, VersionInfo};
 
 /// An engine ready to classify, plus the user's state. Share one per process: every method takes
 /// `&self` and may run on any thread at the same time.
@@ -49,7 +49,20 @@ impl SmsGuard {
         if let Some(table) = &config.institutions {
             base = base.with_institutions(core::signature::Institutions::parse(&table.text, &table.origin)?);
         }
-        let config = SessionConfig { base, model_default: config.embedded_model, ..SessionConfig::default() };
+        let mut keys = core::update::Keyring::embedded();
+        for k in &config.update_keys {
+            let public = core::update::PublicKeyFile { id: k.id.clone(), public: k.public.clone() }
+                .key()
+                .map_err(|detail| SmsGuardError::InvalidData {
+                    origin: "update_keys".into(),
+                    line: None,
+                    item: Some(k.id.clone()),
+                    detail,
+                })?;
+            keys = keys.with_key(&k.id, public);
+        }
+        let config =
+            SessionConfig { base, model_default: config.embedded_model, keys, ..SessionConfig::default() };
         let session = Session::open(config, state_path.map(std::path::Path::new))?;
         Ok(SmsGuard { session })
     }
@@ -305,8 +318,23 @@ impl SmsGuard {
         Ok(name)
     }
 
-    /// Saved personal rules and feedback that no longer compile and are skipped (by id and kind).
-    /// Empty when everything applies; the user can list and remove them.
+    /// Apply a signed update (rules, institutions or model) and use it from now on; it is kept
+    /// beside the state file and used again when a guard opens that state. Refused as
+    /// `InvalidData` with origin `update` and `item` the reason (`not_newer`: routine, ignore;
+    /// `unsigned`, `unknown_key`, `bad_signature`, `tampered`, `malformed`, `invalid_payload`:
+    /// drop the bundle): the data in use stays.
+    pub fn apply_update(&self, bundle: Vec<u8>) -> Result<UpdateInfo, SmsGuardError> {
+        guarded(|| Ok(self.session.apply_update(&bundle)?.into()))
+    }
+
+    /// The signed updates in use (embedded data for the kinds not listed).
+    pub fn installed_updates(&self) -> Vec<UpdateInfo> {
+        self.session.updates().into_iter().map(Into::into).collect()
+    }
+
+    /// Saved personal rules and feedback that no longer compile and are skipped (by id and kind),
+    /// and installed updates that could not be used. Empty when everything applies; the user can
+    /// list and remove the rules.
     pub fn state_problems(&self) -> Vec<String> {
         self.session.problems()
     }
@@ -609,5 +637,44 @@ mod tests {
         let aside = set_aside_state(path.display().to_string()).expect("set aside");
         assert!(std::path::Path::new(&aside).exists() && !path.exists());
         assert!(SmsGuard::open(path.display().to_string()).is_ok());
+    }
+
+    #[test]
+    fn a_signed_update_applies_persists_and_a_refusal_is_invalid_data_with_its_reason() {
+        use smsguard_core::update::{SigningKey, UpdateKind};
+        let path = temp_state("update");
+        let key = SigningKey::from_random("oem-test", [9; 32]);
+        let public = key.public().expect("public key");
+        let config = || GuardConfig {
+            update_keys: vec![crate::types::UpdateKey {
+                id: public.id.clone(),
+                public: public.public.clone(),
+            }],
+            ..Default::default()
+        };
+        let guard = SmsGuard::open_with_config(path.display().to_string(), config()).expect("opens");
+        let pack = "format = smsguard-rules/1\npack = upd\nversion = 2\n\n[kite.sale]\nany = 风筝特卖\n\
+            effect = block fraud\nreason = kite\nzh = 测试\nen = Test\n";
+        let kite = || msg("", "周末风筝特卖，回复Y预订");
+        assert_ne!(guard.classify(kite()).action, Action::Junk);
+        let bundle = key.sign(UpdateKind::Rules, 3, pack.as_bytes(), None, 0).expect("signs");
+        let info = guard.apply_update(bundle.clone()).expect("applies");
+        assert_eq!((info.kind.as_str(), info.version, info.key.as_str()), ("rules", 3, "oem-test"));
+        assert_eq!(guard.classify(kite()).action, Action::Junk);
+
+        let again = SmsGuard::open_with_config(path.display().to_string(), config()).expect("reopens");
+        assert_eq!(again.installed_updates(), vec![info]);
+        let refused = again.apply_update(bundle);
+        assert!(
+            matches!(&refused, Err(SmsGuardError::InvalidData { origin, item: Some(r), .. }) if origin == "update" && r == "not_newer"),
+            "{refused:?}"
+        );
+        let bad_key = SmsGuard::with_config(GuardConfig {
+            update_keys: vec![crate::types::UpdateKey { id: "k".into(), public: "zz".into() }],
+            ..Default::default()
+        });
+        assert!(
+            matches!(&bad_key, Err(SmsGuardError::InvalidData { origin, .. }) if origin == "update_keys")
+        );
     }
 }

@@ -96,6 +96,20 @@ impl From<StateError> for SmsGuardError {
     }
 }
 
+impl From<core::update::UpdateError> for SmsGuardError {
+    fn from(e: core::update::UpdateError) -> Self {
+        match e {
+            core::update::UpdateError::State(e) => e.into(),
+            e => SmsGuardError::InvalidData {
+                origin: "update".into(),
+                line: None,
+                item: Some(e.reason().into()),
+                detail: e.to_string(),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -136,11 +136,22 @@ pub struct GuardConfig {
     /// `InvalidData` rather than silently running rules-only.
     #[uniffi(default = true)]
     pub embedded_model: bool,
+    /// Also trust signed updates from these keys (an OEM's own), beside the library's embedded
+    /// keys. `public` is the 64 hex digits `smsguard update keygen` prints.
+    #[uniffi(default = [])]
+    pub update_keys: Vec<UpdateKey>,
+}
+
+/// A public key for signed updates.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct UpdateKey {
+    pub id: String,
+    pub public: String,
 }
 
 impl Default for GuardConfig {
     fn default() -> Self {
-        GuardConfig { rule_packs: Vec::new(), institutions: None, embedded_model: true }
+        GuardConfig { rule_packs: Vec::new(), institutions: None, embedded_model: true, update_keys: Vec::new() }
     }
 }
 
@@ -163,18 +174,56 @@ impl GuardConfig {
             institutions: Option<Pack>,
             #[serde(default = "model_on")]
             embedded_model: bool,
+            #[serde(default)]
+            update_keys: Vec<Key>,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Key {
+            id: String,
+            public: String,
         }
         fn model_on() -> bool {
             true
         }
         let c: Config = serde_json::from_str(text)
-            .map_err(|_| "config is not {rule_packs?, institutions?, embedded_model?} JSON")?;
+            .map_err(|_| "config is not {rule_packs?, institutions?, embedded_model?, update_keys?} JSON")?;
         let pack = |p: Pack| RulePack { origin: p.origin, text: p.text };
         Ok(GuardConfig {
             rule_packs: c.rule_packs.into_iter().map(pack).collect(),
             institutions: c.institutions.map(pack),
             embedded_model: c.embedded_model,
+            update_keys: c
+                .update_keys
+                .into_iter()
+                .map(|k| UpdateKey { id: k.id, public: k.public })
+                .collect(),
         })
+    }
+}
+
+/// A signed update in use.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct UpdateInfo {
+    /// `rules`, `institutions` or `model`.
+    pub kind: String,
+    pub version: u64,
+    /// The id of the key that signed it.
+    pub key: String,
+    /// Unix seconds when it was signed.
+    pub created: u64,
+    pub payload_bytes: u64,
+}
+
+impl From<core::update::UpdateInfo> for UpdateInfo {
+    fn from(u: core::update::UpdateInfo) -> Self {
+        UpdateInfo {
+            kind: u.kind.as_str().into(),
+            version: u.version,
+            key: u.key,
+            created: u.created,
+            payload_bytes: u.payload_bytes,
+        }
     }
 }
 

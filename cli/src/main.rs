@@ -12,6 +12,7 @@ mod jsonl;
 mod progress;
 mod render;
 mod state;
+mod update;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -66,6 +67,10 @@ struct GlobalOpts {
     /// file, created on first change. classify, explain, report and eval honour it.
     #[arg(long, value_name = "FILE", global = true)]
     state: Option<PathBuf>,
+    /// Also trust signed updates from this public key file (`update keygen` prints one;
+    /// repeatable). The library's embedded keys are always trusted.
+    #[arg(long = "trust-key", value_name = "FILE", global = true)]
+    trust_key: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +103,9 @@ enum Command {
     Report(state::ReportArgs),
     /// The unsubscribe reply for a marketing message (destination = sender, body = keyword).
     Unsubscribe(state::UnsubscribeArgs),
+    /// Signed updates of the rules, institutions and model: keygen, sign, verify, apply, status.
+    #[command(subcommand)]
+    Update(update::UpdateCommand),
 }
 
 #[derive(Debug, Args)]
@@ -243,6 +251,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Settings(args) => state::settings(state::needs_file(session, "settings")?, args),
         Command::Report(args) => state::report(session, args),
         Command::Unsubscribe(args) => state::unsubscribe(session, args),
+        Command::Update(cmd) => update::run(session, &update::keyring(&cli.global.trust_key)?, cmd),
     }
 }
 
@@ -267,6 +276,8 @@ fn open_session(opts: &GlobalOpts) -> Result<Session, CliError> {
         model_default: true,
         force_model: explicit,
         model: file_model,
+        keys: update::keyring(&opts.trust_key)?,
+        updates_dir: None,
     };
     let session = Session::open(config, opts.state.as_deref())?;
     for problem in session.problems() {

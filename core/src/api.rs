@@ -5,7 +5,8 @@
 //! `{"ok": false, "error": {"kind", "detail", "origin"?, "line"?, "item"?}}`. Kinds:
 //! `bad_request` (malformed JSON, unknown op or version, a missing or mistyped field),
 //! `invalid_data` (a refused value or change: show `detail` in place), `io`, `state_unreadable`,
-//! `internal`. Ops and fields are listed in `bindings/README.md` ("Requests"). `handle` never
+//! `update_refused` (a signed update was not applied: `item` is the reason code, e.g.
+//! `not_newer`, `bad_signature`), `internal`. Ops and fields are listed in `bindings/README.md` ("Requests"). `handle` never
 //! panics and never quotes message text or phone numbers in an error.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -18,6 +19,7 @@ use crate::feedback::{FeedbackEntry, FeedbackKind, FeedbackTarget};
 use crate::message::SmsMessage;
 use crate::session::Session;
 use crate::store::StateError;
+use crate::update::{UpdateError, MAX_BUNDLE};
 use crate::user_rules::{RuleEffect, RuleTarget, UserRule};
 
 /// The request version this library speaks.
@@ -72,6 +74,19 @@ impl From<StateError> for ApiError {
                 };
                 ApiError { origin: Some(origin.into()), ..ApiError::new("invalid_data", other.to_string()) }
             }
+        }
+    }
+}
+
+impl From<UpdateError> for ApiError {
+    fn from(e: UpdateError) -> Self {
+        match e {
+            UpdateError::State(e) => e.into(),
+            e => ApiError {
+                item: Some(e.reason().into()),
+                origin: Some("update".into()),
+                ..ApiError::new("update_refused", e.to_string())
+            },
         }
     }
 }
@@ -176,6 +191,17 @@ fn dispatch(s: &Session, op: &str, req: &Request<'_>, now: Timestamp) -> Result<
             }
             settings_json(s)
         }
+        "update_apply" => {
+            // A path, not bytes: the app downloads the bundle to a file and hands it over.
+            let path = std::path::PathBuf::from(req.str("path")?);
+            let bytes = read_bounded(&path, MAX_BUNDLE)?;
+            to_value(&s.apply_update(&bytes)?)
+        }
+        "update_status" => json!({
+            "updates_dir": s.updates_dir().map(|p| p.display().to_string()),
+            "in_use": to_value(&s.updates()),
+            "problems": s.problems(),
+        }),
         "state_info" => json!({
             "path": s.path().map(|p| p.display().to_string()),
             "generation": s.generation(),
@@ -183,6 +209,15 @@ fn dispatch(s: &Session, op: &str, req: &Request<'_>, now: Timestamp) -> Result<
         }),
         _ => return Err(ApiError::bad_request(format!("unknown op `{}`", truncate(op)))),
     })
+}
+
+/// A file of at most `max` bytes (one more is read to tell "too large" without reading it all).
+fn read_bounded(path: &std::path::Path, max: usize) -> Result<Vec<u8>, ApiError> {
+    use std::io::Read;
+    let io = |e: std::io::Error| ApiError::new("io", format!("{}: {e}", path.display()));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).map_err(io)?.take(max as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
 }
 
 /// An op name echoed in an error is the caller's own input, but keep it short.
@@ -358,5 +393,34 @@ mod tests {
         );
         assert_eq!(r["result"]["id"], 1);
         assert_eq!(r["result"]["warnings"][0]["code"], "block_hides_transactions");
+    }
+
+    #[test]
+    fn update_apply_reads_a_file_and_refusals_carry_their_reason() {
+        use crate::update::{Keyring, SigningKey, UpdateKind};
+        let dir = std::env::temp_dir().join(format!("smsguard-api-update-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let key = SigningKey::from_random("api-test", [5; 32]);
+        let public = key.public().and_then(|p| p.key()).expect("key");
+        let config =
+            SessionConfig { keys: Keyring::empty().with_key("api-test", public), ..SessionConfig::default() };
+        let session = Session::open(config, Some(&dir.join("state.json"))).expect("opens");
+        let pack = "format = smsguard-rules/1\npack = upd\nversion = 2\n\n[x.y]\nany = 测试词\neffect = block fraud\nreason = x\nzh = 测\nen = T\n";
+        let bundle = dir.join("rules.bundle");
+        std::fs::write(&bundle, key.sign(UpdateKind::Rules, 2, pack.as_bytes(), None, 0).expect("signs"))
+            .expect("write");
+        let request = json!({"v": 1, "op": "update_apply", "path": bundle}).to_string();
+        let ok: Value = serde_json::from_str(&handle(&session, &request, 0)).expect("json");
+        assert_eq!(ok["result"]["version"], 2, "{ok}");
+        let again: Value = serde_json::from_str(&handle(&session, &request, 0)).expect("json");
+        assert_eq!(again["error"]["kind"], "update_refused", "{again}");
+        assert_eq!(again["error"]["item"], "not_newer");
+        let status: Value =
+            serde_json::from_str(&handle(&session, r#"{"v":1,"op":"update_status"}"#, 0)).expect("json");
+        assert_eq!(status["result"]["in_use"][0]["kind"], "rules", "{status}");
+        let missing = json!({"v": 1, "op": "update_apply", "path": dir.join("nope")}).to_string();
+        let missing: Value = serde_json::from_str(&handle(&session, &missing, 0)).expect("json");
+        assert_eq!(missing["error"]["kind"], "io");
     }
 }

@@ -98,6 +98,16 @@ impl Engine {
         Ok(self)
     }
 
+    /// Whether the rules are the embedded default pack (no replacement packs given).
+    pub fn has_default_rules(&self) -> bool {
+        self.base_packs.is_none()
+    }
+
+    /// Whether the institutions table is the embedded one.
+    pub fn has_default_institutions(&self) -> bool {
+        self.institutions.is_none()
+    }
+
     /// Replace the institutions table.
     pub fn with_institutions(mut self, table: Institutions) -> Self {
         self.institutions = Some(Arc::new(table));

@@ -23,6 +23,7 @@ pub mod session;
 pub mod signature;
 pub mod store;
 pub mod unsubscribe;
+pub mod update;
 pub mod user_rules;
 pub mod verdict;
 

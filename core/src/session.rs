@@ -13,7 +13,7 @@
 //! - **Time is the caller's**: every change takes `now` (Unix seconds).
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use crate::consent::{ConsentEntry, ConsentSource, ConsentState, Timestamp};
@@ -21,11 +21,16 @@ use crate::engine::Engine;
 use crate::error::DataError;
 use crate::feedback::{FeedbackEntry, FeedbackKind, FeedbackTarget};
 use crate::message::SmsMessage;
+use crate::model::nnef::NnefModel;
 use crate::model::Model;
 use crate::report::{plan_batch, plan_report, ReportFormats, ReportPlan};
 use crate::rules::RuleSet;
+use crate::signature::Institutions;
 use crate::store::{StateError, Store, UserState};
 use crate::unsubscribe::{reply_for, UnsubscribeReply};
+use crate::update::{
+    verify, Keyring, UpdateDir, UpdateError, UpdateInfo, UpdateKind, Verified, BUILTIN_VERSION,
+};
 use crate::user_rules::{rule_pack_text, RuleEffect, RuleTarget, UserRule};
 use crate::verdict::{Reason, ReasonTable, Verdict};
 
@@ -80,11 +85,23 @@ pub struct SessionConfig {
     pub force_model: Option<bool>,
     /// The model to use when one is on; `None` = the model embedded in the library.
     pub model: Option<Arc<dyn Model>>,
+    /// Keys that signed updates must be signed with (default: the library's embedded keys).
+    pub keys: Keyring,
+    /// Where applied updates are kept. `None`: beside the state file (`<state>.updates/`), or
+    /// nowhere for a session in memory (an update then lasts as long as the session).
+    pub updates_dir: Option<PathBuf>,
 }
 
 impl Default for SessionConfig {
     fn default() -> Self {
-        SessionConfig { base: Engine::default(), model_default: true, force_model: None, model: None }
+        SessionConfig {
+            base: Engine::default(),
+            model_default: true,
+            force_model: None,
+            model: None,
+            keys: Keyring::default(),
+            updates_dir: None,
+        }
     }
 }
 
@@ -109,7 +126,13 @@ struct Built {
 
 /// Share one per process (`Arc<Session>`): every method takes `&self` and may run on any thread.
 pub struct Session {
+    /// What the caller configured.
+    given: RwLock<SessionConfig>,
+    /// `given` with the installed updates in place of the embedded data they replace.
     config: RwLock<SessionConfig>,
+    updates_dir: Option<UpdateDir>,
+    /// Installed updates in use, and those found but not usable (described without content).
+    updates: Mutex<(Vec<Verified>, Vec<String>)>,
     engine: RwLock<Arc<Engine>>,
     state: Backing,
     /// Serialises "validate, commit, swap the engine" so the engine reflects the latest commit.
@@ -144,11 +167,17 @@ impl Session {
             Backing::File(store) => store.snapshot(),
             Backing::Memory(m) => lock(m).clone(),
         };
-        let model_on = config.model_on(&snapshot);
-        let base = base_engine(&config, model_on)?;
+        let updates_dir =
+            config.updates_dir.clone().map(UpdateDir::new).or_else(|| path.map(UpdateDir::beside_state));
+        let (installed, effective, update_problems) = load_installed(&config, updates_dir.as_ref());
+        let model_on = effective.model_on(&snapshot);
+        let base = base_engine(&effective, model_on)?;
         let (engine, problems) = build_tolerant(&base, &snapshot);
         Ok(Session {
-            config: RwLock::new(config),
+            given: RwLock::new(config),
+            config: RwLock::new(effective),
+            updates_dir,
+            updates: Mutex::new((installed, update_problems)),
             engine: RwLock::new(Arc::new(engine)),
             state,
             built: Mutex::new(Built { pack: snapshot.rule_pack_text(), model_on, problems }),
@@ -195,7 +224,9 @@ impl Session {
     /// Saved personal rules and feedback that could not be compiled and are skipped (by id and
     /// kind; never a value). Empty when everything applies.
     pub fn problems(&self) -> Vec<String> {
-        lock(&self.built).problems.clone()
+        let mut problems = lock(&self.updates).1.clone();
+        problems.extend(lock(&self.built).problems.iter().cloned());
+        problems
     }
 
     /// Whether a model scores messages now.
@@ -287,12 +318,67 @@ impl Session {
     /// Use this model (a checked model update) from now on, in place of the model in use: loading
     /// one turns the model on for this session, unless the user's settings turned it off.
     pub fn load_model(&self, model: Arc<dyn Model>) -> Result<(), StateError> {
-        {
-            let mut config = self.config.write().unwrap_or_else(|p| p.into_inner());
-            config.model = Some(model);
-            config.model_default = true;
-        }
+        let given = {
+            let mut given = self.given.write().unwrap_or_else(|p| p.into_inner());
+            given.model = Some(model);
+            given.model_default = true;
+            given.clone()
+        };
+        let installed = lock(&self.updates).0.clone();
+        let effective = overlay(&given, &installed).map_err(|(_, e)| StateError::Data(e))?;
+        *self.config.write().unwrap_or_else(|p| p.into_inner()) = effective;
         self.rebuild()
+    }
+
+    // --- signed updates --------------------------------------------------------------------
+
+    /// Check a signed update (key, signature, payload, newer than what is in use, content loads
+    /// in this library), keep it in the updates directory and use it from now on. Refused with
+    /// the reason otherwise; the data in use stays. Rule packs, the institutions table or a model
+    /// the caller configured explicitly win over updates: an update replaces embedded data only.
+    pub fn apply_update(&self, bundle: &[u8]) -> Result<UpdateInfo, UpdateError> {
+        let given = self.given.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let update = verify(bundle, &given.keys)?;
+        let kind = update.manifest.kind;
+        // Held until the engine is swapped: two processes applying at once cannot install an
+        // older bundle over a newer one.
+        let _dir_lock = self.updates_dir.as_ref().map(UpdateDir::lock).transpose()?;
+        let mut installed = lock(&self.updates).0.clone();
+        let mut in_use = installed
+            .iter()
+            .find(|u| u.manifest.kind == kind)
+            .map_or(BUILTIN_VERSION, |u| u.manifest.version);
+        if let Some(Ok(Some(on_disk))) = self.updates_dir.as_ref().map(|d| d.read(kind, &given.keys)) {
+            in_use = in_use.max(on_disk.manifest.version);
+        }
+        if update.manifest.version <= in_use {
+            return Err(UpdateError::NotNewer { kind, offered: update.manifest.version, in_use });
+        }
+        installed.retain(|u| u.manifest.kind != kind);
+        installed.push(update.clone());
+        let effective = overlay(&given, &installed).map_err(|(_, e)| UpdateError::Payload(e))?;
+        if let Some(dir) = &self.updates_dir {
+            dir.write(&update)?;
+        }
+        {
+            let mut updates = lock(&self.updates);
+            updates.0 = installed;
+            let label = format!("installed {} update", kind.as_str());
+            updates.1.retain(|p| !p.starts_with(&label));
+        }
+        *self.config.write().unwrap_or_else(|p| p.into_inner()) = effective;
+        self.rebuild()?;
+        Ok(update.info())
+    }
+
+    /// The updates in use (the embedded data is in use for the kinds not listed).
+    pub fn updates(&self) -> Vec<UpdateInfo> {
+        lock(&self.updates).0.iter().map(Verified::info).collect()
+    }
+
+    /// Where updates are kept, if anywhere.
+    pub fn updates_dir(&self) -> Option<&Path> {
+        self.updates_dir.as_ref().map(UpdateDir::path)
     }
 
     // --- classification -------------------------------------------------------------------
@@ -441,6 +527,67 @@ impl Session {
     pub fn record_unsubscribe(&self, reply: &UnsubscribeReply, now: Timestamp) -> Result<(), StateError> {
         self.change(|s| s.record_unsubscribe(reply, now))
     }
+}
+
+/// The installed updates that can be used, the config with them in place, and why others cannot.
+fn load_installed(
+    given: &SessionConfig,
+    dir: Option<&UpdateDir>,
+) -> (Vec<Verified>, SessionConfig, Vec<String>) {
+    let mut effective = given.clone();
+    let mut installed = Vec::new();
+    let mut problems = Vec::new();
+    let Some(dir) = dir else { return (installed, effective, problems) };
+    for kind in UpdateKind::ALL {
+        let label = format!("installed {} update", kind.as_str());
+        match dir.read(kind, &given.keys) {
+            Ok(None) => {}
+            Ok(Some(u)) if u.manifest.version <= BUILTIN_VERSION => problems.push(format!(
+                "{label} v{} not used: not newer than this library's own data (v{BUILTIN_VERSION})",
+                u.manifest.version
+            )),
+            Ok(Some(u)) => match overlay_one(given, effective.clone(), &u) {
+                Ok(next) => {
+                    effective = next;
+                    installed.push(u);
+                }
+                Err(e) => problems.push(format!("{label} v{} not used: {e}", u.manifest.version)),
+            },
+            Err(e) => problems.push(format!("{label} not used: {e}")),
+        }
+    }
+    (installed, effective, problems)
+}
+
+/// `given` with `updates` in place of the embedded data they replace.
+fn overlay(given: &SessionConfig, updates: &[Verified]) -> Result<SessionConfig, (UpdateKind, DataError)> {
+    updates
+        .iter()
+        .try_fold(given.clone(), |config, u| overlay_one(given, config, u).map_err(|e| (u.manifest.kind, e)))
+}
+
+/// One update on top of `config`; data the caller gave explicitly in `given` wins.
+fn overlay_one(
+    given: &SessionConfig,
+    mut config: SessionConfig,
+    u: &Verified,
+) -> Result<SessionConfig, DataError> {
+    match u.manifest.kind {
+        UpdateKind::Rules if given.base.has_default_rules() => {
+            let origin = u.origin();
+            config.base = config.base.with_rule_packs(&[(origin.as_str(), u.payload_text()?)])?;
+        }
+        UpdateKind::Institutions if given.base.has_default_institutions() => {
+            let table = Institutions::parse(u.payload_text()?, &u.origin())?;
+            config.base = config.base.with_institutions(table);
+        }
+        UpdateKind::Model if given.model.is_none() => {
+            let manifest = u.manifest.model_manifest.as_deref().unwrap_or_default();
+            config.model = Some(Arc::new(NnefModel::from_bytes(&u.payload, manifest)?));
+        }
+        _ => {}
+    }
+    Ok(config)
 }
 
 /// The base engine with the model on or off.

@@ -468,6 +468,11 @@ fn temp_prefix(path: &Path) -> String {
 
 /// Write `text` to `path` atomically: temp file in the same directory, fsync, rename, fsync dir.
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), StateError> {
+    write_atomic_bytes(path, text.as_bytes())
+}
+
+/// [`write_atomic`] for bytes.
+pub fn write_atomic_bytes(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = parent_dir(path);
@@ -476,7 +481,7 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<(), StateError> {
     let result = (|| {
         let mut f =
             OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(io_err(&tmp, "create"))?;
-        f.write_all(text.as_bytes()).map_err(io_err(&tmp, "write"))?;
+        f.write_all(bytes).map_err(io_err(&tmp, "write"))?;
         f.sync_all().map_err(io_err(&tmp, "fsync"))?;
         drop(f);
         fs::rename(&tmp, path).map_err(io_err(path, "rename"))?;
