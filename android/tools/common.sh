@@ -157,6 +157,9 @@ build_so() {
     exec 9> "$AC/src.lock"
     flock 9
     src=$(mirror_sources)
+    # From inside the mirror, so cargo's config discovery (.cargo/config.toml up from the working
+    # directory) does not depend on where the checkout is either.
+    cd "$src"
     env CARGO_TARGET_DIR="$target_dir" \
         "CARGO_TARGET_${up}_LINKER=$tc/bin/${triple}24-link" \
         "CC_${triple//-/_}=$tc/bin/${triple}24-cc" \
