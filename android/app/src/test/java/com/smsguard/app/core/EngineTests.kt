@@ -222,6 +222,11 @@ object EngineTests {
                 val long = e.store.list("allow") + e.store.list("junk") + e.store.list("promotion") + e.store.list("transaction")
                 check(long.any { it.body.length == 10_000 })
                 check(long.any { it.body == "前半段后半段" })
+                // an empty body is judged `none` (nothing to judge) and shown in 个人, not lost from every folder
+                val empty = e.store.list("allow").filter { it.body.isEmpty() }
+                check(empty.isNotEmpty()) { "the empty message is in allow" }
+                check(empty.all { it.verdict.action == "none" || it.verdict.action == "allow" })
+                eq(e.store.total(), e.store.counts().values.sum(), "every stored message is in a folder")
                 for (line in e.log.lines) check(!line.any { it.isDigit() } && !line.contains("半段")) { line }
                 // the raw entry: garbage in gives ok:false, never an exception
                 for (raw in listOf("", "{", "[]", "{\"v\":1}", "{\"v\":9,\"op\":\"classify\"}", "{\"v\":1,\"op\":\"nope\"}", "{\"v\":1,\"op\":\"classify\"}")) {
