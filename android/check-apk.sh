@@ -83,6 +83,11 @@ check "dex has the JNI classes" missing_classes com.smsguard.oem.SmsGuardNative 
     'com.smsguard.oem.SmsGuardException$Kind'
 
 step "native libraries"
+# Every `native` method of the Java class the app ships must resolve in each .so (an unexported
+# one would throw UnsatisfiedLinkError on the phone at first call), except the test-only panic.
+mapfile -t JNI_METHODS < <(sed -n 's/.*\bnative\b[^(]* \(native[A-Za-z0-9]*\)(.*/\1/p' \
+    "$REPO/bindings/java/com/smsguard/oem/SmsGuardNative.java" | grep -vx nativeDebugPanic | sort -u)
+check "SmsGuardNative.java declares JNI methods" test "${#JNI_METHODS[@]}" -ge 10
 declare -A MACHINE=([arm64-v8a]=AArch64 [x86_64]="X86-64")
 for abi in "${ABIS[@]}"; do
     so=$WORK/apk/lib/$abi/libsmsguard_ffi.so
@@ -93,7 +98,7 @@ for abi in "${ABIS[@]}"; do
     check "$abi: every LOAD segment 16 KB aligned" bash -c \
         "readelf -lW '$so' | awk '\$1 == \"LOAD\" { n++; if (\$NF != \"0x4000\") bad++ } END { exit !(n > 0 && !bad) }'"
     llvm-nm -D --defined-only "$so" | awk '{print $3}' > "$WORK/$abi.exports"
-    check "$abi: JNI exports" bash -c "for f in nativeOpen nativeClassify nativeClose nativeVersion; do
+    check "$abi: the ${#JNI_METHODS[@]} JNI exports SmsGuardNative.java declares" bash -c "for f in ${JNI_METHODS[*]}; do
         grep -qx Java_com_smsguard_oem_SmsGuardNative_\$f '$WORK/$abi.exports' || { echo \"no \$f\"; exit 1; }; done"
     check "$abi: no test-panic export in the shipped library" \
         bash -c "! grep -q nativeDebugPanic '$WORK/$abi.exports'"

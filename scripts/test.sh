@@ -47,6 +47,11 @@ suite android-app env SMSGUARD_LIBRARY="$PWD/target/debug/libsmsguard_ffi.so" an
 # the Rust suite built.
 suite ios env SMSGUARD_CLI="$PWD/target/debug/smsguard" ios/test.sh
 
+# Android APK: build.sh installs what is missing (apt, rustup targets, npm kotlin), cross-builds
+# the arm64/x86_64 libraries (cached in ~/.cache/smsguard, reused by fresh clones) and packages the
+# signed APK; check-apk.sh checks it and runs both .so files (arm64 under qemu-user).
+suite android-apk bash -c 'android/build.sh && android/check-apk.sh'
+
 # Python: the training pipeline's tests (the script makes its own venv).
 if [ -x models/run_tests.sh ]; then
     suite python models/run_tests.sh

@@ -6,7 +6,6 @@ ANDROID_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 REPO=$(cd "$ANDROID_DIR/.." && pwd)
 TOOLS=$ANDROID_DIR/tools
 CACHE=${SMSGUARD_CACHE:-$HOME/.cache/smsguard}
-export SMSGUARD_CACHE=$CACHE # android-clang (run by cargo) finds its crt objects there
 AC=$CACHE/android
 SDK=$AC/sdk # bullseye/trixie .debs unpacked, never installed
 BUILD=$ANDROID_DIR/build
@@ -38,7 +37,7 @@ step() { # step NAME: ends the previous step (prints its time) and starts the ne
 
 # --- tools -------------------------------------------------------------------------------------
 
-APT_PACKAGES=(aapt apksigner zipalign proguard-cli dexdump clang lld llvm binutils zip unzip qemu-user-static libc6-dev-arm64-cross libgcc-12-dev-arm64-cross)
+APT_PACKAGES=(aapt apksigner zipalign proguard-cli dexdump clang lld llvm binutils zip unzip rsync qemu-user-static libc6-dev-arm64-cross libgcc-12-dev-arm64-cross)
 
 debian_mirror() { # the mirror this machine's own apt uses
     local m
@@ -108,27 +107,74 @@ ensure_tools() {
 
 # --- Rust --------------------------------------------------------------------------------------
 
+# Cargo keeps a build only while everything it hashes stays the same, and several of those are
+# paths: the target's linker is part of every unit's fingerprint (all ~115 dependencies go dirty,
+# "ConfigSettingsChanged", when it moves), the CC_<triple> path is watched by cc-rs build scripts
+# (tract-linalg), and a workspace crate's identity is its directory. CI builds each change in a
+# fresh clone at a new path, so none of these may point into the checkout:
+#   - the linker/compiler wrappers run from a copy in the cache whose path is the hash of their
+#     content (toolchain_dir), so a changed wrapper still rebuilds everything it affects;
+#   - the sources are mirrored into one fixed directory in the cache (mirror_sources), copying
+#     only files whose content differs, so unchanged files keep their mtime and cargo rebuilds
+#     exactly what changed; with nothing changed a fresh clone's build takes seconds.
+
+# toolchain_dir: the cache copy of android-clang, its wrappers, crt sources and bionic list.
+toolchain_dir() {
+    local h d
+    h=$(inputs_hash "$TOOLS/android-clang" "$TOOLS/bionic-api24.txt" "$TOOLS/crt" "$TOOLS/bin" | cut -c1-16)
+    d=$AC/toolchain/$h
+    if [ ! -f "$d/.complete" ]; then
+        rm -rf "$d" "$d.tmp"
+        mkdir -p "$d.tmp"
+        cp -r "$TOOLS/android-clang" "$TOOLS/bionic-api24.txt" "$TOOLS/crt" "$TOOLS/bin" "$d.tmp/"
+        touch "$d.tmp/.complete"
+        mv "$d.tmp" "$d"
+    fi
+    echo "$d"
+}
+
+# mirror_sources: the Rust workspace (everything but .git, android/ and ignored files) copied to
+# $AC/src; a file is rewritten only when its content differs, and files gone from the checkout
+# go from the mirror. Prints the mirror's path.
+mirror_sources() {
+    local d=$AC/src
+    mkdir -p "$d"
+    rsync -rlc --delete --exclude=/.git --exclude=/android --filter=':- .gitignore' "$REPO/" "$d/" >&2
+    echo "$d"
+}
+
 # build_so TRIPLE TARGET_DIR [CARGO_ARGS...]: the release cdylib for one Android target, linked
-# by tools/android-clang. Prints the path of the .so. Only the cdylib crate type is built: the
-# staticlib would run LTO a second time for nothing.
+# by android-clang, built from the source mirror. Prints the path of the .so. Only the cdylib
+# crate type is built: the staticlib would run LTO a second time for nothing. Holds a lock on the
+# mirror for the build, so two checkouts cannot swap sources under each other.
 build_so() {
     local triple=$1 target_dir=$2
     shift 2
-    local up=${triple^^}
+    local up=${triple^^} tc src
     up=${up//-/_}
+    tc=$(toolchain_dir)
+    mkdir -p "$AC"
+    exec 9> "$AC/src.lock"
+    flock 9
+    src=$(mirror_sources)
+    # From inside the mirror, so cargo's config discovery (.cargo/config.toml up from the working
+    # directory) does not depend on where the checkout is either.
+    cd "$src"
     env CARGO_TARGET_DIR="$target_dir" \
-        "CARGO_TARGET_${up}_LINKER=$TOOLS/bin/${triple}24-link" \
-        "CC_${triple//-/_}=$TOOLS/bin/${triple}24-cc" \
+        "CARGO_TARGET_${up}_LINKER=$tc/bin/${triple}24-link" \
+        "CC_${triple//-/_}=$tc/bin/${triple}24-cc" \
         "AR_${triple//-/_}=llvm-ar" \
-        cargo rustc --manifest-path "$REPO/Cargo.toml" --release --locked -p smsguard-ffi --lib \
+        cargo rustc --manifest-path "$src/Cargo.toml" --release --locked -p smsguard-ffi --lib \
         --crate-type cdylib --target "$triple" "$@" >&2
+    flock -u 9
     echo "$target_dir/$triple/release/libsmsguard_ffi.so"
 }
 
 # --- inputs ------------------------------------------------------------------------------------
 
 # inputs_hash PATH...: one hash over the names and contents of the files under PATHs (missing
-# paths count as empty), so a step reruns exactly when one of its inputs changed.
+# paths count as empty), so a step reruns exactly when one of its inputs changed. Names inside
+# the checkout count relative to it, so the same tree at another path has the same hash.
 inputs_hash() {
     local p
     for p in "$@"; do
@@ -139,5 +185,5 @@ inputs_hash() {
         else
             echo "missing $p"
         fi
-    done | sha256sum | cut -d' ' -f1
+    done | sed "s|$REPO/||" | sha256sum | cut -d' ' -f1
 }

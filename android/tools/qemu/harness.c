@@ -238,6 +238,36 @@ int main(int argc, char **argv) {
         check(ok, cases[i].name, "%s", shown(r));
     }
 
+    /* Bad input (issue 11): each must come back as a verdict, never as an exception or a crash.
+     * The lone surrogate is valid modified UTF-8 (what Java hands over) but not UTF-8; null
+     * strings read as empty. */
+    static char long_body[10000 * 3 + 1]; /* 10,000 × 借 */
+    for (int i = 0; i < 10000; i++) memcpy(long_body + 3 * i, "\xe5\x80\x9f", 3);
+    /* none: the engine's answer when there is no text to judge (the app shows it in 个人). */
+    static const struct { const char *name, *sender, *body; int nothing_to_judge; } bad[] = {
+        {"bad input: empty body", "10690000", "", 1},
+        {"bad input: unknown (empty) sender", "", "ok", 0},
+        {"bad input: null sender and body", NULL, NULL, 1},
+        {"bad input: 10,000-character body", "unknown", long_body, 0},
+        {"bad input: only control characters", "\x01\x07", "\x07\x1f\x1e\x7f", 1},
+        {"bad input: lone surrogate", "13900002222", "a\xed\xa0\x80" "b", 0},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        jobject r = classify(env, NULL, h, bad[i].sender ? jstr(bad[i].sender) : NULL,
+                             bad[i].body ? jstr(bad[i].body) : NULL);
+        if (pending) {
+            check(0, bad[i].name, "threw %s", thrown);
+            pending = 0;
+            continue;
+        }
+        char action[64];
+        field(r ? r->text : "", 0, action, sizeof action);
+        int ok = bad[i].nothing_to_judge ? !strcmp(action, "none")
+            : !strcmp(action, "allow") || !strcmp(action, "transaction") || !strcmp(action, "promotion")
+                || !strcmp(action, "junk");
+        check(ok, bad[i].name, "%s", shown(r));
+    }
+
     check(close(env, NULL, h) && !close(env, NULL, h), "nativeClose", NULL);
 
     /* The JSON request API (nativeOpenSession + nativeCall), once the library has it: an

@@ -6,7 +6,6 @@ import android.database.sqlite.SQLiteException
 import android.database.sqlite.SQLiteOpenHelper
 import android.database.sqlite.SQLiteStatement
 import android.util.Log
-import com.smsguard.app.core.JniNative
 import com.smsguard.app.core.Logger
 import com.smsguard.app.core.MessageActions
 import com.smsguard.app.core.MessageStore
@@ -14,9 +13,8 @@ import com.smsguard.app.core.Row
 import com.smsguard.app.core.SmsGuardClient
 import com.smsguard.app.core.Sorter
 import com.smsguard.app.core.Sql
+import com.smsguard.app.core.StateFile
 import com.smsguard.app.core.StoreException
-import com.smsguard.oem.SmsGuardException
-import com.smsguard.oem.SmsGuardNative
 import java.io.File
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
@@ -59,15 +57,9 @@ object AppCore {
     @Synchronized
     fun client(ctx: Context): SmsGuardClient {
         client?.let { return it }
-        val session = try {
-            SmsGuardNative.openSession(statePath(ctx), null)
-        } catch (e: SmsGuardException) {
-            if (e.kind != SmsGuardException.Kind.STATE_UNREADABLE) throw e
-            log.log("state: unreadable; sorting without it until the user decides")
-            stateUnreadable = true
-            SmsGuardNative.openSession(null, null)
-        }
-        val c = SmsGuardClient(JniNative(session))
+        val opened = StateFile.open(statePath(ctx), log)
+        if (opened.unreadable) stateUnreadable = true
+        val c = SmsGuardClient(opened.native)
         client = c
         return c
     }
@@ -75,11 +67,10 @@ object AppCore {
     /** After the user's yes: set the damaged file aside (kept as <path>.corrupt-N) and reopen on a fresh one. */
     @Synchronized
     fun startOver(ctx: Context) {
-        SmsGuardNative.setAsideState(statePath(ctx))
-        stateUnreadable = false
+        val (_, opened) = StateFile.startOver(statePath(ctx), log)
+        stateUnreadable = opened.unreadable
         stateWasReset = true
-        client = null
-        client(ctx)
+        client = SmsGuardClient(opened.native)
     }
 
     /** The message store, or null when the database cannot be opened (the UI explains). */

@@ -55,6 +55,7 @@ class Sorter(private val client: SmsGuardClient, private val store: MessageStore
                     storeFailed = true
                 }
             } else {
+                logger?.log("store: unavailable; verdict shown, not kept")
                 storeFailed = true
             }
             out.add(Sorted(id, msg, verdict, NotificationPolicy.afterClassify(verdict)))

@@ -49,6 +49,13 @@ class InboxRow(val providerId: Long, val sender: String?, val body: String?, val
 class MessageStore(private val sql: Sql) {
     companion object {
         val FOLDERS = listOf("allow", "transaction", "promotion", "junk")
+
+        /**
+         * The folder a verdict's action goes to. The engine answers `none` for a message with no
+         * text to judge (empty or only control characters): it is not filtered, so 个人 shows it
+         * rather than no folder at all.
+         */
+        fun folderOf(action: String): String = if (action in FOLDERS) action else "allow"
         const val VERSION = 1L
         private const val COLS =
             "id, provider_id, sender, body, received_at, received_ms, verdict_json, feedback_id, sub_id"
@@ -87,7 +94,7 @@ class MessageStore(private val sql: Sql) {
         "INSERT INTO messages (provider_id, sender, body, received_at, received_ms, action, category, verdict_json, sub_id) " +
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         listOf(
-            providerId, m.sender ?: "", m.body, m.receivedAt, receivedMillis, verdict.action, verdict.category,
+            providerId, m.sender ?: "", m.body, m.receivedAt, receivedMillis, folderOf(verdict.action), verdict.category,
             Json.write(verdict.toJson()), subscriptionId,
         ),
     )
@@ -116,7 +123,7 @@ class MessageStore(private val sql: Sql) {
     fun updateVerdict(id: Long, verdict: Verdict, feedbackId: Any?) {
         sql.exec(
             "UPDATE messages SET action = ?, category = ?, verdict_json = ?, feedback_id = ? WHERE id = ?",
-            listOf(verdict.action, verdict.category, Json.write(verdict.toJson()), encodeId(feedbackId), id),
+            listOf(folderOf(verdict.action), verdict.category, Json.write(verdict.toJson()), encodeId(feedbackId), id),
         )
     }
 

@@ -18,7 +18,8 @@ object EngineTests {
     }
 
     private class Env : AutoCloseable {
-        val native = JniNative(SmsGuardNative.openSession(tmpState(), null))
+        val statePath = tmpState()
+        val native = JniNative(SmsGuardNative.openSession(statePath, null))
         val client = SmsGuardClient(native)
         val sql = JdbcSql("jdbc:sqlite:" + StoreTests.tmpDb().path)
         val store = MessageStore(sql)
@@ -221,6 +222,11 @@ object EngineTests {
                 val long = e.store.list("allow") + e.store.list("junk") + e.store.list("promotion") + e.store.list("transaction")
                 check(long.any { it.body.length == 10_000 })
                 check(long.any { it.body == "前半段后半段" })
+                // an empty body is judged `none` (nothing to judge) and shown in 个人, not lost from every folder
+                val empty = e.store.list("allow").filter { it.body.isEmpty() }
+                check(empty.isNotEmpty()) { "the empty message is in allow" }
+                check(empty.all { it.verdict.action == "none" || it.verdict.action == "allow" })
+                eq(e.store.total(), e.store.counts().values.sum(), "every stored message is in a folder")
                 for (line in e.log.lines) check(!line.any { it.isDigit() } && !line.contains("半段")) { line }
                 // the raw entry: garbage in gives ok:false, never an exception
                 for (raw in listOf("", "{", "[]", "{\"v\":1}", "{\"v\":9,\"op\":\"classify\"}", "{\"v\":1,\"op\":\"nope\"}", "{\"v\":1,\"op\":\"classify\"}")) {
@@ -236,6 +242,7 @@ object EngineTests {
                 val t = 1_717_000_500_000L
                 val noStore = Sorter(e.client, null, e.log).onReceived(listOf(SmsPart(SCAM_SENDER, SCAM_PARTS[0], t)), t)
                 check(noStore.storeFailed)
+                check(e.log.lines.any { it.startsWith("store: unavailable") }) { "the lost copy is logged" }
                 eq("junk", noStore.sorted.single().verdict.action)
                 eq(null, noStore.sorted.single().id)
                 val pages = e.sql.query("PRAGMA page_count", emptyList()) { it.long(0) }.first()
@@ -250,6 +257,59 @@ object EngineTests {
                 check(rows.storeFailed)
                 for (line in e.log.lines) check(!line.contains(SCAM_SENDER) && !line.contains("yyyy")) { line }
             }
+        }
+
+        test("engine: a full database loses no rule, consent or feedback the user saved") {
+            env { e ->
+                val t = 1_717_000_550_000L
+                val kept = e.sorter.onReceived(listOf(SmsPart("13900006666", PERSONAL, t)), t).sorted.single()
+                e.actions.feedback(kept.id!!, "is_junk")
+                e.client.rulesAdd("allow", "keyword", "家长会")
+                e.client.consentGrant("悦享商城")
+                val pages = e.sql.query("PRAGMA page_count", emptyList()) { it.long(0) }.first()
+                e.sql.exec("PRAGMA max_page_count = $pages")
+                var full = false
+                repeat(40) {
+                    val out = e.sorter.onReceived(listOf(SmsPart(SCAM_SENDER, "y".repeat(10_000), t)), t)
+                    if (out.storeFailed) full = true
+                    eq(1, out.sorted.size, "sorted even when not kept")
+                }
+                check(full) { "the database filled up" }
+                check(e.log.lines.any { it.startsWith("store: insert failed") }) { "a clear log line" }
+                // what the user saved is in the state file, not the database: a new session has it
+                JniNative(SmsGuardNative.openSession(e.statePath, null)).use { n ->
+                    val c = SmsGuardClient(n)
+                    eq(listOf("家长会"), c.rulesList().map { it.value })
+                    check(c.consentList().any { it.signature == "悦享商城" }) { "consent kept" }
+                    eq(1, c.feedbackList().size, "feedback kept")
+                }
+                eq("junk", e.store.get(kept.id!!)!!.verdict.action, "the re-sorted row is still there")
+            }
+        }
+
+        test("state: a damaged state file is never overwritten; sorting goes on; start over keeps it aside") {
+            val path = tmpState()
+            val damaged = ByteArray(300) { (it * 7 + 1).toByte() }
+            File(path).writeBytes(damaged)
+            val log = ListLogger()
+            val o = StateFile.open(path, log)
+            o.native.use { n ->
+                check(o.unreadable) { "unreadable is reported" }
+                val c = SmsGuardClient(n)
+                eq("transaction", c.classify(Message(OTP_SENDER, OTP_TEXT)).action, "sorting with defaults")
+                c.rulesAdd("block", "keyword", "老地方") // in memory only
+            }
+            check(File(path).readBytes().contentEquals(damaged)) { "the damaged file is untouched" }
+            check(log.lines.any { it.startsWith("state: unreadable") }) { "a clear log line" }
+            val (aside, fresh) = StateFile.startOver(path, log)
+            check(File(aside).readBytes().contentEquals(damaged)) { "kept as $aside" }
+            check(aside.startsWith("$path.corrupt-")) { aside }
+            fresh.native.use { n ->
+                check(!fresh.unreadable)
+                SmsGuardClient(n).rulesAdd("allow", "keyword", "家长会")
+            }
+            StateFile.open(path, log).native.use { n -> eq(listOf("家长会"), SmsGuardClient(n).rulesList().map { it.value }) }
+            for (line in log.lines) check(!line.any { it.isDigit() } && !line.contains(path)) { line }
         }
 
         test("engine: feedback re-sorts the stored message, undo restores it") {
