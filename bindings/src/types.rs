@@ -151,7 +151,12 @@ pub struct UpdateKey {
 
 impl Default for GuardConfig {
     fn default() -> Self {
-        GuardConfig { rule_packs: Vec::new(), institutions: None, embedded_model: true, update_keys: Vec::new() }
+        GuardConfig {
+            rule_packs: Vec::new(),
+            institutions: None,
+            embedded_model: true,
+            update_keys: Vec::new(),
+        }
     }
 }
 
