@@ -40,6 +40,7 @@ impl SmsGuard {
 
     /// Build from a config and, when given, a state file (also used by the JNI layer).
     pub fn build(config: GuardConfig, state_path: Option<&str>) -> Result<SmsGuard, SmsGuardError> {
+        crate::error::quiet_panics();
         let mut base = core::Engine::new();
         if !config.rule_packs.is_empty() {
             let packs: Vec<(&str, &str)> =

@@ -12,6 +12,8 @@
 //! internal error, our JNI policy throws a Java exception), so no extra guard is needed here;
 //! the `test-panic` feature adds exports that panic on purpose so every language's tests prove it.
 //! That requires `panic = "unwind"`, which the workspace release profile sets.
+//! Opening a guard also replaces Rust's default panic hook, which would print the panic message
+//! (possibly quoting an SMS) to stderr, i.e. the device log: ours names only file and line.
 
 /// Generates a fieldless uniffi enum and its conversion from core's enum of the same variants.
 macro_rules! mirror_enum {
