@@ -42,6 +42,11 @@ suite python-bindings bindings/scripts/test-python.sh
 # built (target/debug, test-panic).
 suite android-app env SMSGUARD_LIBRARY="$PWD/target/debug/libsmsguard_ffi.so" android/test.sh
 
+# Fuzzing smoke: every cargo-fuzz target for 10 s (nightly and cargo-fuzz installed into
+# ~/.cache/smsguard/tools when missing; corpora kept there and growing). The long run and its
+# totals: scripts/fuzz.sh 1800, README "Fuzzing".
+suite fuzz-smoke scripts/fuzz.sh 10
+
 # Python: the training pipeline's tests (the script makes its own venv).
 if [ -x models/run_tests.sh ]; then
     suite python models/run_tests.sh
