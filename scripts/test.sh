@@ -52,6 +52,11 @@ suite ios env SMSGUARD_CLI="$PWD/target/debug/smsguard" ios/test.sh
 # signed APK; check-apk.sh checks it and runs both .so files (arm64 under qemu-user).
 suite android-apk bash -c 'android/build.sh && android/check-apk.sh'
 
+# Fuzzing smoke: every cargo-fuzz target for 10 s (nightly and cargo-fuzz installed into
+# ~/.cache/smsguard/tools when missing; corpora kept there and growing). The long run and its
+# totals: scripts/fuzz.sh 1800, README "Fuzzing".
+suite fuzz-smoke scripts/fuzz.sh 10
+
 # Python: the training pipeline's tests (the script makes its own venv).
 if [ -x models/run_tests.sh ]; then
     suite python models/run_tests.sh
