@@ -33,7 +33,8 @@ fn field<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a str> {
 }
 
 fn run(out_path: &str, inputs: &[String]) -> Result<usize, String> {
-    let engine = Engine::new();
+    // The default engine, as every front end opens it: embedded rules and the embedded model.
+    let engine = Engine::new().with_embedded_model().map_err(|e| format!("embedded model: {e}"))?;
     let mut out = String::new();
     let mut n = 0;
     for path in inputs {

@@ -8,8 +8,8 @@ final class VectorTests: XCTestCase {
     func testEveryVectorAgreesWithRust() throws {
         let expected = try Expected.load()
         XCTAssertGreaterThanOrEqual(expected.count, 40, "expected.tsv should hold every shared vector")
-        // expected.rs runs core's Engine::new(): embedded rules, no model, empty user state.
-        let engine = try FilterEngine(EngineOptions(statePath: nil, model: false))
+        // expected.rs runs the default engine: embedded rules and model, empty user state.
+        let engine = try FilterEngine(EngineOptions(statePath: nil, model: true))
         let verdicts = expected.map { engine.verdict(for: SmsMessage(sender: $0.sender, body: $0.body, receivedAt: nil)) }
         var mismatched: [String] = []
         for (e, v) in zip(expected, verdicts) {
@@ -32,7 +32,7 @@ final class VectorTests: XCTestCase {
 
     func testDecisionFolderIsRustsAction() throws {
         let expected = try Expected.load()
-        let engine = try FilterEngine(EngineOptions(statePath: nil, model: false))
+        let engine = try FilterEngine(EngineOptions(statePath: nil, model: true))
         for e in expected {
             let d = engine.decision(for: SmsMessage(sender: e.sender, body: e.body, receivedAt: nil))
             // The decision is the verdict's mapping; the folder never contradicts core's action.

@@ -227,7 +227,7 @@ public final class SmsGuardNativeTest {
                 check(g.explainJson("10690000999", "【某书店】周末全场新书八折，回T退订")
                         .contains("\"model_name\":\"" + name + "\""), "explanations use the update");
             }
-            try (SmsGuardNative g = SmsGuardNative.open()) {
+            try (SmsGuardNative g = SmsGuardNative.open(null, null, false)) {
                 checkEq(null, g.modelName(), "rules only");
             }
         });
