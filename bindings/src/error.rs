@@ -47,20 +47,6 @@ impl fmt::Display for SmsGuardError {
 
 impl std::error::Error for SmsGuardError {}
 
-/// Replace the default panic hook, which prints the panic message to stderr (on Android: the
-/// device log) and that message can quote the SMS being processed. Ours names only the place.
-/// Installed once, when the first guard opens: the host app is Kotlin/Swift/Java, so the only
-/// Rust panics in the process are ours.
-pub(crate) fn quiet_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        std::panic::set_hook(Box::new(|info| match info.location() {
-            Some(at) => eprintln!("smsguard: internal error at {}:{}", at.file(), at.line()),
-            None => eprintln!("smsguard: internal error"),
-        }));
-    });
-}
-
 /// Run an export's body with panics caught here rather than by uniffi, whose internal error would
 /// carry the panic message (it can quote the SMS being processed). The caller gets `Internal`
 /// with a fixed text instead.

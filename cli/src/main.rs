@@ -217,10 +217,7 @@ static ALLOC: bench::CountingAlloc = bench::CountingAlloc;
 fn main() -> ExitCode {
     // A panic message can quote the data being processed (e.g. a slice of the SMS text): report
     // only where it happened.
-    std::panic::set_hook(Box::new(|info| match info.location() {
-        Some(at) => eprintln!("smsguard: internal error at {}:{}", at.file(), at.line()),
-        None => eprintln!("smsguard: internal error"),
-    }));
+    smsguard_core::error::quiet_panic_hook();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

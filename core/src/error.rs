@@ -47,6 +47,19 @@ impl fmt::Display for DataError {
 
 impl std::error::Error for DataError {}
 
+/// Replace Rust's default panic hook, which prints the panic message to stderr (a device log on
+/// a phone), and that message can quote the SMS being processed. Ours names only file and line.
+/// For front ends (the CLI, the bindings); installed once per process whoever calls first.
+pub fn quiet_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| match info.location() {
+            Some(at) => eprintln!("smsguard: internal error at {}:{}", at.file(), at.line()),
+            None => eprintln!("smsguard: internal error"),
+        }));
+    });
+}
+
 /// Every error the core can return.
 #[derive(Debug)]
 pub enum Error {
