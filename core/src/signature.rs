@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::DataError;
-use crate::normalise::fold;
+use crate::normalise::{fold, is_zero_width};
 use crate::sender::{Sender, SenderKind};
 
 mod table;
@@ -273,10 +273,6 @@ fn looks_like_url(name: &str) -> bool {
             && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
             && b.get(i + 2).is_some_and(u8::is_ascii_alphabetic)
     })
-}
-
-fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
 fn is_padding(c: char) -> bool {

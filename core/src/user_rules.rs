@@ -215,23 +215,12 @@ impl std::fmt::Display for RuleError {
 
 impl std::error::Error for RuleError {}
 
-/// `#` that the pack parser would read as the start of a comment.
-fn has_comment_hash(s: &str) -> bool {
-    let mut prev_ws = true;
-    for c in s.chars() {
-        if c == '#' && prev_ws {
-            return true;
-        }
-        prev_ws = c.is_whitespace();
-    }
-    false
-}
-
 fn check_line(s: &str) -> Result<(), RuleError> {
     if s.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}', '\u{b}', '\u{c}']) {
         return Err(RuleError::LineBreak);
     }
-    if has_comment_hash(s) {
+    // The pack parser would read it as the start of a comment.
+    if crate::rules::format::comment_start(s).is_some() {
         return Err(RuleError::CommentHash);
     }
     Ok(())
@@ -630,7 +619,7 @@ mod tests {
             }
             let (k, v) = l.split_once(" = ").unwrap_or(("", ""));
             assert!(keys.contains(&k), "unexpected line {l}");
-            assert!(!v.is_empty() && !has_comment_hash(v), "{l}");
+            assert!(!v.is_empty() && !crate::rules::format::comment_start(v).is_some(), "{l}");
         }
         assert_eq!(text.matches("priority = 1000").count(), 5);
     }
