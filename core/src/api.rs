@@ -19,7 +19,7 @@ use crate::feedback::{FeedbackEntry, FeedbackKind, FeedbackTarget};
 use crate::message::SmsMessage;
 use crate::session::Session;
 use crate::store::StateError;
-use crate::update::{UpdateError, MAX_BUNDLE};
+use crate::update::UpdateError;
 use crate::user_rules::{RuleEffect, RuleTarget, UserRule};
 
 /// The request version this library speaks.
@@ -194,7 +194,8 @@ fn dispatch(s: &Session, op: &str, req: &Request<'_>, now: Timestamp) -> Result<
         "update_apply" => {
             // A path, not bytes: the app downloads the bundle to a file and hands it over.
             let path = std::path::PathBuf::from(req.str("path")?);
-            let bytes = read_bounded(&path, MAX_BUNDLE)?;
+            let bytes = crate::update::read_bundle_file(&path)
+                .map_err(|e| ApiError::new("io", format!("{}: {e}", path.display())))?;
             to_value(&s.apply_update(&bytes)?)
         }
         "update_status" => json!({
@@ -209,15 +210,6 @@ fn dispatch(s: &Session, op: &str, req: &Request<'_>, now: Timestamp) -> Result<
         }),
         _ => return Err(ApiError::bad_request(format!("unknown op `{}`", truncate(op)))),
     })
-}
-
-/// A file of at most `max` bytes (one more is read to tell "too large" without reading it all).
-fn read_bounded(path: &std::path::Path, max: usize) -> Result<Vec<u8>, ApiError> {
-    use std::io::Read;
-    let io = |e: std::io::Error| ApiError::new("io", format!("{}: {e}", path.display()));
-    let mut bytes = Vec::new();
-    std::fs::File::open(path).map_err(io)?.take(max as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
-    Ok(bytes)
 }
 
 /// An op name echoed in an error is the caller's own input, but keep it short.
