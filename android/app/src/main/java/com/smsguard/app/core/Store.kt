@@ -170,6 +170,9 @@ class MessageStore(private val sql: Sql) {
         listOf(sinceMillis),
     ) { RecentMessage(it.long(0), it.string(1) ?: "", it.string(2) ?: "", it.long(3), it.string(4) ?: "") }
 
+    fun findByProvider(providerId: Long): Long? =
+        sql.query("SELECT id FROM messages WHERE provider_id = ?", listOf(providerId)) { it.long(0) }.firstOrNull()
+
     fun hasProviderId(providerId: Long): Boolean =
         sql.query("SELECT 1 FROM messages WHERE provider_id = ?", listOf(providerId)) { 1 }.isNotEmpty()
 
