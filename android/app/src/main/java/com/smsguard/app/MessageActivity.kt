@@ -77,7 +77,8 @@ class MessageActivity : Activity() {
             show(l)
             if (autoReport) {
                 autoReport = false
-                if (l.options.isNotEmpty() && l.plan != null) report(l.plan, l.options) else finish()
+                // not reportable (a transaction, consented marketing…): the detail says why
+                if (l.options.isNotEmpty() && l.plan != null) report(l.plan, l.options)
             }
         }
     }
