@@ -134,7 +134,19 @@ fn dispatch(s: &Session, op: &str, req: &Request<'_>, now: Timestamp) -> Result<
             to_value(&verdicts)
         }
         "explain" => to_value(&s.engine().explain(&req.message("message")?)),
-        "report_plan" => to_value(&s.report_plan(&req.message("message")?, req.opt_str("carrier")?)),
+        "report_plan" => {
+            // `carrier` (a Carrier name; before carriers were named, any channel name) wins over
+            // `sim_operator` (the receiving SIM's MCC-MNC, mapped here so every app maps alike).
+            let carrier = match (req.opt_str("carrier")?, req.opt_str("sim_operator")?) {
+                (Some(c), _) => Some(c),
+                (None, Some(op)) => Some(crate::report::Carrier::from_mcc_mnc(op).as_str()),
+                (None, None) => None,
+            };
+            to_value(&s.report_plan(&req.message("message")?, carrier))
+        }
+        "carrier" => {
+            json!({ "carrier": crate::report::Carrier::from_mcc_mnc(req.str("sim_operator")?).as_str() })
+        }
         "report_sent" => {
             let recorded = s.report_sent(&req.message("message")?, req.str("channel")?, now)?;
             json!({ "recorded": recorded })
@@ -294,7 +306,8 @@ impl Request<'_> {
     }
 }
 
-/// `{"sender"?, "body", "received_at"?}`; a null or absent sender reads as empty.
+/// `{"sender"?, "body", "received_at"?, "known_contact"?}`; a null or absent sender reads as
+/// empty, an absent `known_contact` as false.
 fn message_from(v: &Value, what: &str) -> Result<SmsMessage, ApiError> {
     let o =
         v.as_object().ok_or_else(|| ApiError::bad_request(format!("`{what}` must be a message object")))?;
@@ -306,7 +319,19 @@ fn message_from(v: &Value, what: &str) -> Result<SmsMessage, ApiError> {
         }
     };
     let body = field("body")?.ok_or_else(|| ApiError::bad_request(format!("`{what}.body` is missing")))?;
-    Ok(SmsMessage { sender: field("sender")?.unwrap_or_default(), body, received_at: field("received_at")? })
+    let known_contact = match o.get("known_contact") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            return Err(ApiError::bad_request(format!("`{what}.known_contact` must be true or false")))
+        }
+    };
+    Ok(SmsMessage {
+        sender: field("sender")?.unwrap_or_default(),
+        body,
+        received_at: field("received_at")?,
+        known_contact,
+    })
 }
 
 #[cfg(test)]

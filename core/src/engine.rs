@@ -210,6 +210,7 @@ impl Engine {
                 },
                 &self.user,
             );
+            let verdict = crate::contact::apply(msg.known_contact, &rule_hits, verdict);
             let verdict = Verdict {
                 subcategory: Subcategory::derive(
                     verdict.action,

@@ -13,11 +13,22 @@ pub struct SmsMessage {
     /// for reports; the engine never parses it for classification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<String>,
+    /// The sender is one of the user's saved contacts (the phone's address book; false when the
+    /// app may not read it). Junk or promotion from a contact goes to the inbox unless the user
+    /// blocked it ([`crate::contact`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub known_contact: bool,
 }
 
 impl SmsMessage {
     pub fn new(sender: impl Into<String>, body: impl Into<String>) -> Self {
-        Self { sender: sender.into(), body: body.into(), received_at: None }
+        Self { sender: sender.into(), body: body.into(), received_at: None, known_contact: false }
+    }
+
+    /// The same message, marked as coming from a saved contact (or not).
+    pub fn with_known_contact(mut self, known: bool) -> Self {
+        self.known_contact = known;
+        self
     }
 }
 
