@@ -28,8 +28,8 @@ mkdir -p "$BUILD"
 # --- native libraries --------------------------------------------------------------------------
 
 for abi in "${ABIS[@]}"; do
-    step "rust: libsmsguard_ffi.so $abi"
-    so=$(build_so "${RUST_TARGET[$abi]}" "$CACHE/target-android")
+    step "rust: libsmsguard_ffi.so $abi (${SO_PROFILE[$abi]})"
+    so=$(build_so "${RUST_TARGET[$abi]}" "$CACHE/target-android" "${SO_PROFILE[$abi]}")
     mkdir -p "$BUILD/lib/$abi"
     # Copy only when it changed: the APK step keys on the content anyway, but a stable mtime
     # keeps `ls -l` honest about what was rebuilt.

@@ -160,7 +160,7 @@ if [ "${SMSGUARD_ANDROID_PANIC_CHECK:-1}" != 0 ]; then
     step "rust: arm64 .so with test-panic"
     # Own target dir: the cdylib's file name carries no feature hash, so sharing the release
     # dir would swap libraries between the two builds.
-    so=$(build_so aarch64-linux-android "$CACHE/target-android-test" --features test-panic)
+    so=$(build_so aarch64-linux-android "$CACHE/target-android-test" android-quick --features test-panic)
     step "run: test-panic build under qemu-user"
     run_harness "arm64 test-panic (qemu)" arm64-v8a "$so"
 fi

@@ -21,6 +21,9 @@ KEYSTORE=$AC/debug.keystore
 # ABI name in the APK -> Rust target.
 declare -A RUST_TARGET=([arm64-v8a]=aarch64-linux-android [x86_64]=x86_64-linux-android)
 ABIS=(arm64-v8a x86_64)
+# Cargo profile per ABI: arm64 is what phones run (release: fat LTO, size matters); x86_64 is
+# only for the emulator, so it takes the cheap profile (Cargo.toml, android-quick).
+declare -A SO_PROFILE=([arm64-v8a]=release [x86_64]=android-quick)
 
 export PATH=$HOME/.cargo/bin:$PATH
 
@@ -143,13 +146,13 @@ mirror_sources() {
     echo "$d"
 }
 
-# build_so TRIPLE TARGET_DIR [CARGO_ARGS...]: the release cdylib for one Android target, linked
-# by android-clang, built from the source mirror. Prints the path of the .so. Only the cdylib
+# build_so TRIPLE TARGET_DIR PROFILE [CARGO_ARGS...]: the cdylib for one Android target in a cargo
+# profile (release for what ships on phones, android-quick for the rest), linked by android-clang, built from the source mirror. Prints the path of the .so. Only the cdylib
 # crate type is built: the staticlib would run LTO a second time for nothing. Holds a lock on the
 # mirror for the build, so two checkouts cannot swap sources under each other.
 build_so() {
-    local triple=$1 target_dir=$2
-    shift 2
+    local triple=$1 target_dir=$2 profile=$3
+    shift 3
     local up=${triple^^} tc src
     up=${up//-/_}
     tc=$(toolchain_dir)
@@ -164,10 +167,10 @@ build_so() {
         "CARGO_TARGET_${up}_LINKER=$tc/bin/${triple}24-link" \
         "CC_${triple//-/_}=$tc/bin/${triple}24-cc" \
         "AR_${triple//-/_}=llvm-ar" \
-        cargo rustc --manifest-path "$src/Cargo.toml" --release --locked -p smsguard-ffi --lib \
+        cargo rustc --manifest-path "$src/Cargo.toml" --profile "$profile" --locked -p smsguard-ffi --lib \
         --crate-type cdylib --target "$triple" "$@" >&2
     flock -u 9
-    echo "$target_dir/$triple/release/libsmsguard_ffi.so"
+    echo "$target_dir/$triple/$profile/libsmsguard_ffi.so"
 }
 
 # --- inputs ------------------------------------------------------------------------------------
