@@ -37,6 +37,19 @@ apksigner verify --verbose "$APK" > "$WORK/apksigner.txt" 2>&1 || true
 check "apksigner verify" grep -q '^Verifies$' "$WORK/apksigner.txt"
 check "signed with APK Signature Scheme v2" has 'Verified using v2 scheme (APK Signature Scheme v2): true' "$WORK/apksigner.txt"
 check "zipalign -c -p 4" zipalign -c -p 4 "$APK"
+# Upgrades: Android installs an APK over another only with the same signing certificate, so the
+# APK must carry the kept key's certificate, and the same one as the last APK checked here with
+# that kind of key (a regenerated debug key would break `adb install -r` on every phone).
+apksigner verify --print-certs "$APK" 2>/dev/null \
+    | sed -n 's/^Signer #1 certificate SHA-256 digest: //p' > "$WORK/signer.txt" || true
+key_cert_sha256 > "$WORK/key.txt" || true
+check "signed by the $KEY_KIND key's certificate" bash -c "[ -s '$WORK/signer.txt' ] && cmp '$WORK/signer.txt' '$WORK/key.txt'"
+last=$AC/last-signer-$KEY_KIND.sha256
+if [ -s "$last" ]; then
+    check "same certificate as the last $KEY_KIND-signed APK checked here" cmp "$last" "$WORK/signer.txt"
+elif [ -s "$WORK/signer.txt" ]; then
+    cp "$WORK/signer.txt" "$last"
+fi
 
 aapt dump badging "$APK" > "$WORK/badging.txt" 2>&1 || true
 check "package com.smsguard.app" grep -q "^package: name='com.smsguard.app'" "$WORK/badging.txt"

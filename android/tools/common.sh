@@ -16,7 +16,31 @@ KOTLIN_HOME=$AC/kotlin-$KOTLIN_VERSION/node_modules/kotlin-compiler
 ANDROID_JAR=$SDK/usr/share/java/com.android.android-23.jar
 DX_JAR=$SDK/usr/share/java/com.android.dx-10.0.0.jar
 FRAMEWORK_RES=$SDK/usr/share/android-framework-res/framework-res.apk # API 33
-KEYSTORE=$AC/debug.keystore
+# Signing: a debug key generated once per machine cache (outside the clone, so every build here
+# is signed by the same key and installs over the last one), or a release key from the
+# environment (android/README.md, "Install on a phone"): SMSGUARD_KEYSTORE (path),
+# SMSGUARD_KEYSTORE_ALIAS, SMSGUARD_KEYSTORE_PASS and optionally SMSGUARD_KEY_PASS (the key's own
+# password, default the store's). Passwords go to apksigner/keytool by variable name, never on a
+# command line.
+DEBUG_KEYSTORE=$AC/debug.keystore
+if [ -n "${SMSGUARD_KEYSTORE:-}" ]; then
+    KEYSTORE=$(readlink -f "$SMSGUARD_KEYSTORE")
+    KEY_ALIAS=${SMSGUARD_KEYSTORE_ALIAS:?SMSGUARD_KEYSTORE needs SMSGUARD_KEYSTORE_ALIAS}
+    : "${SMSGUARD_KEYSTORE_PASS:?SMSGUARD_KEYSTORE needs SMSGUARD_KEYSTORE_PASS}"
+    export SMSGUARD_KEYSTORE_PASS SMSGUARD_KEY_PASS=${SMSGUARD_KEY_PASS:-$SMSGUARD_KEYSTORE_PASS}
+    KEY_KIND=release
+else
+    KEYSTORE=$DEBUG_KEYSTORE KEY_ALIAS=androiddebugkey KEY_KIND=debug
+    export SMSGUARD_KEYSTORE_PASS=android SMSGUARD_KEY_PASS=android # the well-known debug passwords
+fi
+SIGN_ARGS=(--ks "$KEYSTORE" --ks-key-alias "$KEY_ALIAS" --ks-pass env:SMSGUARD_KEYSTORE_PASS
+    --key-pass env:SMSGUARD_KEY_PASS)
+
+# key_cert_sha256: SHA-256 of the signing certificate (DER), as apksigner --print-certs shows it.
+key_cert_sha256() {
+    keytool -exportcert -keystore "$KEYSTORE" -alias "$KEY_ALIAS" -storepass:env SMSGUARD_KEYSTORE_PASS \
+        | sha256sum | cut -d' ' -f1
+}
 
 # ABI name in the APK -> Rust target.
 declare -A RUST_TARGET=([arm64-v8a]=aarch64-linux-android [x86_64]=x86_64-linux-android)
@@ -101,8 +125,8 @@ ensure_tools() {
     done
 
     # One debug key per machine cache, so a rebuilt APK installs over the previous one.
-    if [ ! -f "$KEYSTORE" ]; then
-        keytool -genkeypair -keystore "$KEYSTORE" -storepass android -keypass android \
+    if [ ! -f "$DEBUG_KEYSTORE" ]; then
+        keytool -genkeypair -keystore "$DEBUG_KEYSTORE" -storepass android -keypass android \
             -alias androiddebugkey -keyalg RSA -keysize 2048 -validity 10000 \
             -dname "CN=Android Debug,O=Android,C=US" >/dev/null 2>&1
     fi
