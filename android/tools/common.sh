@@ -145,15 +145,18 @@ ensure_tools() {
 #     only files whose content differs, so unchanged files keep their mtime and cargo rebuilds
 #     exactly what changed; with nothing changed a fresh clone's build takes seconds.
 
-# toolchain_dir: the cache copy of android-clang, its wrappers, crt sources and bionic list.
+# toolchain_dir: the cache copy of android-clang, its wrappers and crt sources, named by their
+# hash. The bionic list is not part of the name: it only decides whether a link is allowed, so a
+# new entry must not dirty every crate (check-apk.sh checks the shipped imports against the
+# checkout's list anyway). build_so copies it in under the mirror lock, before each build.
 toolchain_dir() {
     local h d
-    h=$(inputs_hash "$TOOLS/android-clang" "$TOOLS/bionic-api24.txt" "$TOOLS/crt" "$TOOLS/bin" | cut -c1-16)
+    h=$(inputs_hash "$TOOLS/android-clang" "$TOOLS/crt" "$TOOLS/bin" | cut -c1-16)
     d=$AC/toolchain/$h
     if [ ! -f "$d/.complete" ]; then
         rm -rf "$d" "$d.tmp"
         mkdir -p "$d.tmp"
-        cp -r "$TOOLS/android-clang" "$TOOLS/bionic-api24.txt" "$TOOLS/crt" "$TOOLS/bin" "$d.tmp/"
+        cp -r "$TOOLS/android-clang" "$TOOLS/crt" "$TOOLS/bin" "$d.tmp/"
         touch "$d.tmp/.complete"
         mv "$d.tmp" "$d"
     fi
@@ -183,6 +186,7 @@ build_so() {
     mkdir -p "$AC"
     exec 9> "$AC/src.lock"
     flock 9
+    cmp -s "$TOOLS/bionic-api24.txt" "$tc/bionic-api24.txt" || cp "$TOOLS/bionic-api24.txt" "$tc/bionic-api24.txt"
     src=$(mirror_sources)
     # From inside the mirror, so cargo's config discovery (.cargo/config.toml up from the working
     # directory) does not depend on where the checkout is either.
