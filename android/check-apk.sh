@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Checks android/build/smsguard.apk (run android/build.sh first) without a device:
-# signature, manifest (badging + xmltree), dex, the two .so files (16 KB LOAD alignment, JNI
-# exports, stored uncompressed, imports on the reviewed bionic list), and both .so files run by
+# signature and signing certificate (the kept key's, unchanged since the last check), manifest
+# (badging + xmltree), dex, the two .so files (16 KB LOAD alignment, JNI exports, stored
+# uncompressed, imports on the reviewed bionic list), and both .so files run by
 # tools/qemu/harness.c through their JNI exports (arm64 under qemu-user, x86_64 natively, each in a
-# glibc process with bionic shims), then an arm64 build with the test-panic feature (its own target
-# dir) that proves a panic comes back as a Java exception. Ends with "N passed, M failed".
+# glibc process with bionic shims), then an arm64 build with the test-panic feature (cheap
+# android-quick profile, its own target dir) that proves a panic comes back as a Java exception.
+# Ends with "N passed, M failed".
 #
-#   SMSGUARD_ANDROID_PANIC_CHECK=0 skips the test-panic build (~5 min on 2 cores when cold).
+#   SMSGUARD_ANDROID_PANIC_CHECK=0 skips the test-panic build and run.
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/tools/common.sh"
 

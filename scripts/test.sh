@@ -49,8 +49,9 @@ suite ios env SMSGUARD_CLI="$PWD/target/debug/smsguard" ios/test.sh
 
 # Android APK: build, sign and check it (android/README.md): signature and key, manifest, dex,
 # both .so files (16 KB LOAD alignment, JNI exports, bionic imports) run under qemu-user/natively,
-# and the panic proof. Cached in ~/.cache/smsguard and reused by fresh clones: MEASURED_PLACEHOLDER
-# SMSGUARD_ANDROID_APK=0 skips it.
+# and the panic proof. Builds are cached in ~/.cache/smsguard and reused by fresh clones; only the
+# shipped arm64 library pays fat LTO, the emulator and test-panic ones use the cheap android-quick
+# profile (timings: android/README.md). SMSGUARD_ANDROID_APK=0 skips it.
 if [ "${SMSGUARD_ANDROID_APK:-1}" != 0 ]; then
     suite android-apk bash -c 'android/build.sh && android/check-apk.sh'
 fi
