@@ -49,8 +49,8 @@ check "signed by the $KEY_KIND key's certificate" bash -c "[ -s '$WORK/signer.tx
 last=$AC/last-signer-$KEY_KIND.sha256
 if [ -s "$last" ]; then
     check "same certificate as the last $KEY_KIND-signed APK checked here" cmp "$last" "$WORK/signer.txt"
-elif [ -s "$WORK/signer.txt" ]; then
-    cp "$WORK/signer.txt" "$last"
+elif [ -s "$WORK/signer.txt" ] && cmp -s "$WORK/signer.txt" "$WORK/key.txt"; then
+    cp "$WORK/signer.txt" "$last" # the first APK checked with this key: its certificate is the key's
 fi
 
 aapt dump badging "$APK" > "$WORK/badging.txt" 2>&1 || true
