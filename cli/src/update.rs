@@ -124,7 +124,7 @@ fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
 }
 
 fn read_bundle(path: &Path) -> Result<Vec<u8>, CliError> {
-    read_bundle_file(path).map_err(|e| CliError::io(&path.display().to_string(), e))
+    read_bundle_file(path).map_err(|e| CliError::io(path.display().to_string(), e))
 }
 
 fn keygen(id: &str, out: &Path) -> Result<(), CliError> {

@@ -41,7 +41,7 @@ pub fn run(args: &[String]) -> i32 {
         return 2;
     };
     let max: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(u64::MAX);
-    let store = match Store::open(&path) {
+    let store = match Store::open(path) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("open: {e}");

@@ -74,8 +74,8 @@ mod tests {
     #[test]
     fn only_a_user_block_counts() {
         let block = Effect::Block { category: Category::Fraud, unless_transaction: false };
-        assert!(user_blocked(&[hit("user/user.block.3", block.clone())]));
-        assert!(!user_blocked(&[hit("default/fraud.loan", block.clone())]));
+        assert!(user_blocked(&[hit("user/user.block.3", block)]));
+        assert!(!user_blocked(&[hit("default/fraud.loan", block)]));
         assert!(!user_blocked(&[hit("username/x", block)]));
         let protect = Effect::Protect { action: Action::Allow, category: Category::Personal };
         assert!(!user_blocked(&[hit("user/user.allow.1", protect)]));

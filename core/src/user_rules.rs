@@ -604,7 +604,7 @@ mod tests {
             }
             let (k, v) = l.split_once(" = ").unwrap_or(("", ""));
             assert!(keys.contains(&k), "unexpected line {l}");
-            assert!(!v.is_empty() && !crate::rules::format::comment_start(v).is_some(), "{l}");
+            assert!(!v.is_empty() && crate::rules::format::comment_start(v).is_none(), "{l}");
         }
         assert_eq!(text.matches("priority = 1000").count(), 5);
     }

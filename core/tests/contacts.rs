@@ -85,13 +85,16 @@ fn the_json_api_takes_the_flag_and_refuses_a_wrong_type() {
 }
 
 /// The user's own block wins over the contact flag: a sender rule, a keyword rule, "is junk".
+/// A way the user blocks a sender, by name.
+type UserBlock = (&'static str, Box<dyn Fn(&Session)>);
+
 #[test]
 fn a_contact_the_user_blocked_stays_blocked_and_says_why() {
     let loan = SmsMessage::new("13912340004", "你上次问的贷款，利息低至3厘，当天放款，加我微信详聊")
         .with_known_contact(true);
     let promo = SmsMessage::new("13912340006", "新店开业，凭此短信到店消费满100送50，地址人民路88号")
         .with_known_contact(true);
-    let blocks: [(&str, Box<dyn Fn(&Session)>); 3] = [
+    let blocks: [UserBlock; 3] = [
         (
             "sender",
             Box::new(|s: &Session| {
