@@ -79,6 +79,8 @@ log=$(adb logcat -d -v brief "$TAG:V" AndroidRuntime:E '*:S' | tr -d '\r')
 echo "logcat ($TAG, AndroidRuntime):"
 indent <<< "${log:-(empty)}"
 check "no crash" bash -c '! grep -q "FATAL EXCEPTION"' <<< "$log"
+check "promotion verdict in logcat" grep -q 'sms: sorted promotion/' <<< "$log"
+check "junk verdict in logcat" grep -q 'sms: sorted junk/' <<< "$log"
 check "no receive/classify/store failure logged" \
     bash -c '! grep -qE "receive: failed|classify (failed|refused)|store: (insert failed|unavailable|cannot open)"' <<< "$log"
 check "no SMS text or sender number in the log" \

@@ -64,6 +64,9 @@ class Sorter(
                 logger?.log("store: unavailable; verdict shown, not kept")
                 storeFailed = true
             }
+            // The verdict only (action/category are fixed identifiers): what a device smoke test
+            // reads from logcat; never the sender or the text.
+            logger?.log("sms: sorted ${verdict.action}/${verdict.category}")
             out.add(Sorted(id, msg, verdict, NotificationPolicy.afterClassify(verdict)))
         }
         return ReceiveOutcome(out, storeFailed, engineFailed)
