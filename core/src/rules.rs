@@ -71,6 +71,7 @@ pub(crate) mod format;
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
+use std::fmt;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex_automata::meta::{self, Regex};
@@ -208,7 +209,7 @@ struct RuleRegex {
 }
 
 impl RuleRegex {
-    fn new(pattern: &str, spans: bool) -> Result<RuleRegex, String> {
+    fn new(pattern: &str, spans: bool) -> Result<RuleRegex, RegexError> {
         Ok(RuleRegex {
             compact: build_rule_regex(pattern, spans, false)?,
             pattern: pattern.to_string(),
@@ -287,25 +288,73 @@ pub struct RuleSet {
     contexts: Vec<String>,
 }
 
-/// A human-readable description of a regex build error, with a hint when a size limit was hit.
-fn describe_build_error(e: &meta::BuildError) -> String {
-    if let Some(limit) = e.size_limit() {
-        return format!(
-            "regex too large (compiled size limit {limit} bytes exceeded): use [0-9] instead of \
-             Unicode classes, shorten repetitions and bounded gaps"
-        );
+/// Why a rule regex does not compile. `Display` is the pack compiler's message, which may quote
+/// the pattern (a pack's own text, shown to whoever wrote it); [`RegexError::explanation`] never
+/// quotes it, for user regexes, whose text must not reach logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RegexError {
+    /// A Unicode `\d`, `\w`, `\s` or negation (the letter after the backslash).
+    HugeClass(char),
+    /// The compiled program would exceed this many bytes.
+    TooLarge {
+        limit: usize,
+    },
+    /// A syntax error: what is wrong (no pattern text) and the parser's full report.
+    Syntax {
+        explanation: String,
+        report: String,
+    },
+    Other(String),
+}
+
+impl RegexError {
+    fn from_build(e: &meta::BuildError) -> RegexError {
+        if let Some(limit) = e.size_limit() {
+            return RegexError::TooLarge { limit };
+        }
+        if let Some(se) = e.syntax_error() {
+            let explanation = match se {
+                regex_syntax::Error::Parse(p) => p.kind().to_string(),
+                regex_syntax::Error::Translate(t) => t.kind().to_string(),
+                _ => "does not compile".to_string(),
+            };
+            let text = se.to_string();
+            let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            return RegexError::Syntax { explanation, report: lines.join(" ¦ ") };
+        }
+        RegexError::Other(e.to_string())
     }
-    if let Some(se) = e.syntax_error() {
-        let text = se.to_string();
-        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        return format!("bad regex: {}", lines.join(" ¦ "));
+
+    /// What is wrong, without quoting the pattern.
+    pub(crate) fn explanation(&self) -> String {
+        match self {
+            RegexError::Syntax { explanation, .. } => format!("error: {explanation}"),
+            RegexError::Other(_) => "does not compile".to_string(),
+            e => e.to_string(),
+        }
     }
-    format!("bad regex: {e}")
+}
+
+impl fmt::Display for RegexError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RegexError::HugeClass(e) => {
+                write!(f, "`\\{e}` is a huge Unicode class; write it out ([0-9], [a-z0-9_], [ \\t])")
+            }
+            RegexError::TooLarge { limit } => write!(
+                f,
+                "regex too large (compiled size limit {limit} bytes exceeded): use [0-9] instead of \
+                 Unicode classes, shorten repetitions and bounded gaps"
+            ),
+            RegexError::Syntax { report, .. } => write!(f, "bad regex: {report}"),
+            RegexError::Other(e) => write!(f, "bad regex: {e}"),
+        }
+    }
 }
 
 /// The first Unicode `\d`, `\w`, `\s` (or negation) in `re`: huge classes that blow the size
 /// budget (the letter after the backslash).
-pub(crate) fn huge_class(re: &str) -> Option<char> {
+fn huge_class(re: &str) -> Option<char> {
     let mut chars = re.chars();
     while let Some(c) = chars.next() {
         if c == '\\' {
@@ -315,13 +364,6 @@ pub(crate) fn huge_class(re: &str) -> Option<char> {
         }
     }
     None
-}
-
-fn check_perl_classes(re: &str) -> Result<(), String> {
-    match huge_class(re) {
-        Some(e) => Err(format!("`\\{e}` is a huge Unicode class; write it out ([0-9], [a-z0-9_], [ \\t])")),
-        None => Ok(()),
-    }
 }
 
 /// What `{link}` stands for in a rule regex: a scheme, `www.`, or a bare host whose last label is
@@ -342,13 +384,15 @@ fn expand_macros(re: &str) -> std::borrow::Cow<'_, str> {
 
 /// `spans`: whether match offsets are needed (a rule that marks a context). Without them the
 /// regex compiles without capture states, which reports matches but not where they are.
-pub(crate) fn compile_rule_regex(re: &str, spans: bool) -> Result<Regex, String> {
+pub(crate) fn compile_rule_regex(re: &str, spans: bool) -> Result<Regex, RegexError> {
     build_rule_regex(re, spans, false)
 }
 
 /// `fast`: the lazy-DFA build for long fields (see [`RuleRegex`]); otherwise the compact one.
-fn build_rule_regex(re: &str, spans: bool, fast: bool) -> Result<Regex, String> {
-    check_perl_classes(re)?;
+fn build_rule_regex(re: &str, spans: bool, fast: bool) -> Result<Regex, RegexError> {
+    if let Some(e) = huge_class(re) {
+        return Err(RegexError::HugeClass(e));
+    }
     let captures = if spans {
         regex_automata::nfa::thompson::WhichCaptures::Implicit
     } else {
@@ -372,7 +416,7 @@ fn build_rule_regex(re: &str, spans: bool, fast: bool) -> Result<Regex, String> 
         )
         .syntax(syntax::Config::new().nest_limit(64))
         .build(&re)
-        .map_err(|e| describe_build_error(&e))
+        .map_err(|e| RegexError::from_build(&e))
 }
 
 impl RuleSet {
@@ -424,7 +468,8 @@ impl RuleSet {
                     Some((re, line)) => {
                         let err =
                             |m: String| DataError::new(*origin, m).at_line(*line).for_item(spec.id.clone());
-                        let compiled = RuleRegex::new(re, spec.marks.is_some()).map_err(err)?;
+                        let compiled =
+                            RuleRegex::new(re, spec.marks.is_some()).map_err(|e| err(e.to_string()))?;
                         regex_bytes += compiled.memory_usage();
                         if regex_bytes > REGEX_TOTAL_LIMIT {
                             return Err(err(format!(

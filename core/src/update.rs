@@ -24,7 +24,7 @@ use ed25519_compact::{KeyPair, PublicKey, Seed, Signature};
 use serde::{Deserialize, Serialize};
 
 use crate::error::DataError;
-use crate::model::manifest::sha256_hex;
+use crate::model::manifest::{sha256_hex, to_hex};
 use crate::store::{write_atomic_bytes, StateError};
 
 pub const MAGIC: &[u8; 16] = b"smsguard-update1";
@@ -504,10 +504,6 @@ pub fn read_bundle_file(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     fs::File::open(path)?.take(MAX_BUNDLE as u64 + 1).read_to_end(&mut bytes)?;
     Ok(bytes)
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -249,16 +249,11 @@ pub fn validate_regex(re: &str) -> Result<(), RuleError> {
         return Err(RuleError::RegexTooLong);
     }
     check_line(re)?;
-    if let Some(e) = crate::rules::huge_class(re) {
-        return Err(RuleError::HugeClass(e));
-    }
-    // The pack compiler's syntax errors quote the pattern (lines joined by ` ¦ `); keep only the
-    // explanation, since rule problems are shown and logged where values must not appear.
-    crate::rules::compile_rule_regex(re, false).map(|_| ()).map_err(|p| {
-        let p = p.strip_prefix("bad regex: ").unwrap_or(&p);
-        let parts: Vec<&str> =
-            p.split(" ¦ ").filter(|l| l.starts_with("error:") || l.starts_with("regex ")).collect();
-        RuleError::BadRegex(if parts.is_empty() { "does not compile".into() } else { parts.join(" ") })
+    // Same build as the user pack gets; the error's explanation never quotes the pattern, since
+    // rule problems are shown and logged where values must not appear.
+    crate::rules::compile_rule_regex(re, false).map(|_| ()).map_err(|e| match e {
+        crate::rules::RegexError::HugeClass(c) => RuleError::HugeClass(c),
+        e => RuleError::BadRegex(e.explanation()),
     })
 }
 
@@ -551,6 +546,13 @@ mod tests {
     fn bad_regexes_get_clear_errors() {
         let Err(RuleError::BadRegex(p)) = validate_regex("a(b") else { panic!("unclosed group accepted") };
         assert!(p.contains("unclosed"), "{p}");
+        // The explanation names the problem, never the pattern (rule problems reach logs).
+        let Err(RuleError::BadRegex(p)) = validate_regex("mysecret[") else {
+            panic!("unclosed class accepted")
+        };
+        assert!(p.contains("unclosed") && !p.contains("mysecret"), "{p}");
+        let Err(e) = validate_regex("mysecret(?z)") else { panic!("unknown flag accepted") };
+        assert!(!e.to_string().contains("mysecret"), "{e}");
         assert_eq!(validate_regex(r"\d{4}"), Err(RuleError::HugeClass('d')));
         assert_eq!(validate_regex(&"a".repeat(2000)), Err(RuleError::RegexTooLong));
         let Err(RuleError::BadRegex(p)) = validate_regex(r"\pL{100}") else { panic!("huge regex accepted") };
