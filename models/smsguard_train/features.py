@@ -18,11 +18,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 def binary(repo: Path = REPO) -> Path:
     """Build (if needed) and return the featurize example. The dev profile shares the build with
-    `cargo test`, and its dependencies are optimised (see the workspace profiles)."""
+    `cargo test --workspace`: `--workspace` resolves features as that build does (`-p
+    smsguard-core` alone would compile tract a second time, ~5 minutes on a fresh clone)."""
     env = os.environ.get("SMSGUARD_FEATURIZE")
     if env:
         return Path(env)
-    subprocess.run(["cargo", "build", "--quiet", "-p", "smsguard-core", "--example", "featurize"],
+    subprocess.run(["cargo", "build", "--quiet", "--workspace", "--example", "featurize"],
                    cwd=repo, check=True)
     return repo / "target" / "debug" / "examples" / "featurize"
 
