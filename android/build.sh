@@ -9,6 +9,9 @@
 # trixie through a private apt state), npm (kotlin-compiler 2.0.21) and rustup; all of it is kept
 # in ${SMSGUARD_CACHE:-~/.cache/smsguard}/android, the Rust target dir in .../target-android.
 # Each step reruns only when its inputs changed, so a warm rebuild takes seconds.
+#
+# Signed with the machine's debug key (~/.cache/smsguard/android/debug.keystore), or with a release
+# key: SMSGUARD_KEYSTORE=path SMSGUARD_KEYSTORE_ALIAS=alias SMSGUARD_KEYSTORE_PASS=… [SMSGUARD_KEY_PASS=…]
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/tools/common.sh"
 
@@ -28,8 +31,8 @@ mkdir -p "$BUILD"
 # --- native libraries --------------------------------------------------------------------------
 
 for abi in "${ABIS[@]}"; do
-    step "rust: libsmsguard_ffi.so $abi"
-    so=$(build_so "${RUST_TARGET[$abi]}" "$CACHE/target-android")
+    step "rust: libsmsguard_ffi.so $abi (${SO_PROFILE[$abi]})"
+    so=$(build_so "${RUST_TARGET[$abi]}" "$CACHE/target-android" "${SO_PROFILE[$abi]}")
     mkdir -p "$BUILD/lib/$abi"
     # Copy only when it changed: the APK step keys on the content anyway, but a stable mtime
     # keeps `ls -l` honest about what was rebuilt.
@@ -38,10 +41,28 @@ done
 
 # --- Java/Kotlin -> classes.dex ----------------------------------------------------------------
 
-# Skip a step when the hash of its inputs (and of this script and common.sh) matches the last run.
+# Skip a step when the hash of its inputs (and of this script and common.sh) matches the last run
+# in this checkout, or restore its outputs from the cache when any checkout built them from the
+# same inputs: CI clones start with an empty android/build, and kotlinc + ProGuard + dx take
+# minutes. The hashes name files relative to the checkout, so they match across clones.
+STEPS=$AC/steps
 fresh() { [ -f "$BUILD/$1.stamp" ] && [ "$(cat "$BUILD/$1.stamp")" = "$2" ]; }
-stamp() { echo "$2" > "$BUILD/$1.stamp"; }
-SELF=("$0" "$TOOLS/common.sh")
+stamp() { # stamp NAME HASH OUTPUT...: marks the step done here and keeps its outputs in the cache
+    local name=$1 h=$2
+    shift 2
+    mkdir -p "$STEPS"
+    tar -C "$BUILD" -cf "$STEPS/$name-$h.tar.tmp$$" "$@" && mv "$STEPS/$name-$h.tar.tmp$$" "$STEPS/$name-$h.tar"
+    # Keep the newest few per step: enough for branches built in turn, bounded on disk.
+    find "$STEPS" -name "$name-*.tar" -printf '%T@ %p\n' | sort -rn | tail -n +6 | cut -d' ' -f2- | xargs -r rm -f
+    echo "$h" > "$BUILD/$name.stamp"
+}
+restore() { # restore NAME HASH OUTPUT...: the cached outputs of that step, if any
+    local name=$1 h=$2 f=$STEPS/$1-$2.tar
+    shift 2
+    [ -f "$f" ] || return 1
+    (cd "$BUILD" && rm -rf "$@") && tar -C "$BUILD" -xf "$f" && touch "$f" && echo "$h" > "$BUILD/$name.stamp"
+}
+SELF=("$ANDROID_DIR/build.sh" "$TOOLS/common.sh")
 
 CLASSES=$BUILD/classes
 KOTLIN_STDLIB=$AC/kotlin-stdlib-$KOTLIN_VERSION.jar
@@ -53,8 +74,11 @@ if [ ! -f "$KOTLIN_STDLIB" ]; then
 fi
 
 h=$(inputs_hash "${SELF[@]}" "$MANIFEST" "$APP/res" "$APP/java" "$OEM_JAVA" "$STUBS")
+CLASSES_OUT=(classes aapt-rules.pro stubs-classes)
 if fresh classes "$h"; then
     step "classes: unchanged"
+elif restore classes "$h" "${CLASSES_OUT[@]}"; then
+    step "classes: from the cache"
 else
     step "aapt: R.java"
     rm -rf "$BUILD/gen" "$CLASSES" "$BUILD/stubs-classes"
@@ -91,12 +115,14 @@ else
     if [ "${#app_java[@]}" -gt 0 ]; then
         javac "${javac_flags[@]}" -cp "$cp_compile" -d "$CLASSES" "${app_java[@]}"
     fi
-    stamp classes "$h"
+    stamp classes "$h" "${CLASSES_OUT[@]}"
 fi
 
 h=$(inputs_hash "${SELF[@]}" "$CLASSES" "$BUILD/aapt-rules.pro" "$ANDROID_DIR/proguard.pro")
 if fresh dex "$h"; then
     step "dex: unchanged"
+elif restore dex "$h" dex; then
+    step "dex: from the cache"
 else
     step "proguard: shrink app + kotlin-stdlib"
     rm -f "$BUILD/app-shrunk.jar"
@@ -108,13 +134,13 @@ else
     mkdir -p "$BUILD/dex"
     java -Xmx1g -jar "$DX_JAR" --dex --min-sdk-version="$MIN_SDK" \
         --output="$BUILD/dex/classes.dex" "$BUILD/app-shrunk.jar"
-    stamp dex "$h"
+    stamp dex "$h" dex
 fi
 
 # --- package, align, sign ----------------------------------------------------------------------
 
 APK=$BUILD/smsguard.apk
-h=$(inputs_hash "${SELF[@]}" "$MANIFEST" "$APP/res" "$BUILD/dex" "$BUILD/lib" "$KEYSTORE")
+h=$( (inputs_hash "${SELF[@]}" "$MANIFEST" "$APP/res" "$BUILD/dex" "$BUILD/lib" "$KEYSTORE"; echo "$KEY_ALIAS") | sha256sum)
 if fresh apk "$h" && [ -f "$APK" ]; then
     step "apk: unchanged"
 else
@@ -128,13 +154,12 @@ else
     aapt package -f -M "$MANIFEST" -S "$APP/res" -I "$FRAMEWORK_RES" -0 arsc -0 so \
         -F "$BUILD/smsguard.unsigned.apk" "$BUILD/apk-root"
 
-    step "zipalign + apksigner"
+    step "zipalign + apksigner ($KEY_KIND key)"
     zipalign -f -p 4 "$BUILD/smsguard.unsigned.apk" "$BUILD/smsguard.aligned.apk"
-    apksigner sign --ks "$KEYSTORE" --ks-pass pass:android --key-pass pass:android \
-        --ks-key-alias androiddebugkey --out "$APK.tmp" "$BUILD/smsguard.aligned.apk"
+    apksigner sign "${SIGN_ARGS[@]}" --out "$APK.tmp" "$BUILD/smsguard.aligned.apk"
     mv "$APK.tmp" "$APK"
     rm -f "$BUILD/smsguard.unsigned.apk" "$BUILD/smsguard.aligned.apk" "$APK.tmp.idsig"
-    stamp apk "$h"
+    echo "$h" > "$BUILD/apk.stamp" # not cached: seconds, and a release-signed APK stays here
 fi
 step
 echo "built $APK ($(stat -c %s "$APK") bytes) in $(($(date +%s) - T0))s"

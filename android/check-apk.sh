@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Checks android/build/smsguard.apk (run android/build.sh first) without a device:
-# signature, manifest (badging + xmltree), dex, the two .so files (16 KB LOAD alignment, JNI
-# exports, stored uncompressed, imports on the reviewed bionic list), and both .so files run by
+# signature and signing certificate (the kept key's, unchanged since the last check), manifest
+# (badging + xmltree), dex, the two .so files (16 KB LOAD alignment, JNI exports, stored
+# uncompressed, imports on the reviewed bionic list), and both .so files run by
 # tools/qemu/harness.c through their JNI exports (arm64 under qemu-user, x86_64 natively, each in a
-# glibc process with bionic shims), then an arm64 build with the test-panic feature (its own target
-# dir) that proves a panic comes back as a Java exception. Ends with "N passed, M failed".
+# glibc process with bionic shims), then an arm64 build with the test-panic feature (cheap
+# android-quick profile, its own target dir) that proves a panic comes back as a Java exception.
+# Ends with "N passed, M failed".
 #
-#   SMSGUARD_ANDROID_PANIC_CHECK=0 skips the test-panic build (~5 min on 2 cores when cold).
+#   SMSGUARD_ANDROID_PANIC_CHECK=0 skips the test-panic build and run.
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/tools/common.sh"
 
@@ -37,6 +39,19 @@ apksigner verify --verbose "$APK" > "$WORK/apksigner.txt" 2>&1 || true
 check "apksigner verify" grep -q '^Verifies$' "$WORK/apksigner.txt"
 check "signed with APK Signature Scheme v2" has 'Verified using v2 scheme (APK Signature Scheme v2): true' "$WORK/apksigner.txt"
 check "zipalign -c -p 4" zipalign -c -p 4 "$APK"
+# Upgrades: Android installs an APK over another only with the same signing certificate, so the
+# APK must carry the kept key's certificate, and the same one as the last APK checked here with
+# that kind of key (a regenerated debug key would break `adb install -r` on every phone).
+apksigner verify --print-certs "$APK" 2>/dev/null \
+    | sed -n 's/^Signer #1 certificate SHA-256 digest: //p' > "$WORK/signer.txt" || true
+key_cert_sha256 > "$WORK/key.txt" || true
+check "signed by the $KEY_KIND key's certificate" bash -c "[ -s '$WORK/signer.txt' ] && cmp '$WORK/signer.txt' '$WORK/key.txt'"
+last=$AC/last-signer-$KEY_KIND.sha256
+if [ -s "$last" ]; then
+    check "same certificate as the last $KEY_KIND-signed APK checked here" cmp "$last" "$WORK/signer.txt"
+elif [ -s "$WORK/signer.txt" ] && cmp -s "$WORK/signer.txt" "$WORK/key.txt"; then
+    cp "$WORK/signer.txt" "$last" # the first APK checked with this key: its certificate is the key's
+fi
 
 aapt dump badging "$APK" > "$WORK/badging.txt" 2>&1 || true
 check "package com.smsguard.app" grep -q "^package: name='com.smsguard.app'" "$WORK/badging.txt"
@@ -160,7 +175,7 @@ if [ "${SMSGUARD_ANDROID_PANIC_CHECK:-1}" != 0 ]; then
     step "rust: arm64 .so with test-panic"
     # Own target dir: the cdylib's file name carries no feature hash, so sharing the release
     # dir would swap libraries between the two builds.
-    so=$(build_so aarch64-linux-android "$CACHE/target-android-test" --features test-panic)
+    so=$(build_so aarch64-linux-android "$CACHE/target-android-test" android-quick --features test-panic)
     step "run: test-panic build under qemu-user"
     run_harness "arm64 test-panic (qemu)" arm64-v8a "$so"
 fi

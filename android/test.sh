@@ -12,14 +12,23 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 app="$root/android/app/src"
 eval "$("$root/bindings/scripts/ensure-tools.sh")"
 
-sqlite_jar=/usr/share/java/sqlite-jdbc.jar
-if [ ! -f "$sqlite_jar" ]; then
-    echo "installing libxerial-sqlite-jdbc-java" >&2
+# The message store's SQL runs on real SQLite through JDBC (Debian's sqlite-jdbc and its JNI
+# library), the way the APK build fetches Debian jars: `apt-get download` + `dpkg -x` into the
+# cache outside the clone, never installed into the system. A fresh machine fetches it once.
+sqlite_dir="${SMSGUARD_CACHE:-$HOME/.cache/smsguard}/android-test/sqlite-jdbc"
+sqlite_jar="$sqlite_dir/usr/share/java/sqlite-jdbc.jar"
+sqlite_jni="$sqlite_dir/usr/lib/x86_64-linux-gnu/jni"
+if [ ! -f "$sqlite_jar" ] || [ ! -f "$sqlite_jni/libsqlitejdbc.so" ]; then
+    echo "fetching libxerial-sqlite-jdbc-java into $sqlite_dir" >&2
+    debs="$sqlite_dir.debs"
+    rm -rf "$debs" "$sqlite_dir" && mkdir -p "$debs"
+    fetch() { (cd "$debs" && apt-get download -q libxerial-sqlite-jdbc-java libxerial-sqlite-jdbc-jni >&2); }
     # A fresh machine may have no package lists yet.
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q libxerial-sqlite-jdbc-java >&2 \
-        || { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libxerial-sqlite-jdbc-java >&2; }
+    fetch || { apt-get update -q >&2 && fetch; }
+    for d in "$debs"/*.deb; do dpkg -x "$d" "$sqlite_dir"; done
+    rm -rf "$debs"
+    [ -f "$sqlite_jar" ] && [ -f "$sqlite_jni/libsqlitejdbc.so" ] || { echo "sqlite-jdbc debs lack the jar or libsqlitejdbc.so" >&2; exit 2; }
 fi
-sqlite_jni=/usr/lib/x86_64-linux-gnu/jni
 
 if [ -n "${SMSGUARD_LIBRARY:-}" ]; then
     lib="$SMSGUARD_LIBRARY"
@@ -45,5 +54,6 @@ if grep -rln '^import android\.' "$app/main/java" --include='*.kt' | grep '/core
 fi
 
 java -Dsmsguard.library="$lib" -Djava.library.path="$sqlite_jni" \
+    -Dsmsguard.testdata="$root/testdata" -Dsmsguard.app="$app/main" \
     -cp "$work/tests.jar:$work/java:$sqlite_jar:$KOTLIN_LIB/kotlin-stdlib.jar" \
     com.smsguard.app.core.HarnessKt "$@"

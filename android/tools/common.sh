@@ -16,11 +16,38 @@ KOTLIN_HOME=$AC/kotlin-$KOTLIN_VERSION/node_modules/kotlin-compiler
 ANDROID_JAR=$SDK/usr/share/java/com.android.android-23.jar
 DX_JAR=$SDK/usr/share/java/com.android.dx-10.0.0.jar
 FRAMEWORK_RES=$SDK/usr/share/android-framework-res/framework-res.apk # API 33
-KEYSTORE=$AC/debug.keystore
+# Signing: a debug key generated once per machine cache (outside the clone, so every build here
+# is signed by the same key and installs over the last one), or a release key from the
+# environment (android/README.md, "Install on a phone"): SMSGUARD_KEYSTORE (path),
+# SMSGUARD_KEYSTORE_ALIAS, SMSGUARD_KEYSTORE_PASS and optionally SMSGUARD_KEY_PASS (the key's own
+# password, default the store's). Passwords go to apksigner/keytool by variable name, never on a
+# command line.
+DEBUG_KEYSTORE=$AC/debug.keystore
+if [ -n "${SMSGUARD_KEYSTORE:-}" ]; then
+    KEYSTORE=$(readlink -f "$SMSGUARD_KEYSTORE")
+    KEY_ALIAS=${SMSGUARD_KEYSTORE_ALIAS:?SMSGUARD_KEYSTORE needs SMSGUARD_KEYSTORE_ALIAS}
+    : "${SMSGUARD_KEYSTORE_PASS:?SMSGUARD_KEYSTORE needs SMSGUARD_KEYSTORE_PASS}"
+    export SMSGUARD_KEYSTORE_PASS SMSGUARD_KEY_PASS=${SMSGUARD_KEY_PASS:-$SMSGUARD_KEYSTORE_PASS}
+    KEY_KIND=release
+else
+    KEYSTORE=$DEBUG_KEYSTORE KEY_ALIAS=androiddebugkey KEY_KIND=debug
+    export SMSGUARD_KEYSTORE_PASS=android SMSGUARD_KEY_PASS=android # the well-known debug passwords
+fi
+SIGN_ARGS=(--ks "$KEYSTORE" --ks-key-alias "$KEY_ALIAS" --ks-pass env:SMSGUARD_KEYSTORE_PASS
+    --key-pass env:SMSGUARD_KEY_PASS)
+
+# key_cert_sha256: SHA-256 of the signing certificate (DER), as apksigner --print-certs shows it.
+key_cert_sha256() {
+    keytool -exportcert -keystore "$KEYSTORE" -alias "$KEY_ALIAS" -storepass:env SMSGUARD_KEYSTORE_PASS \
+        | sha256sum | cut -d' ' -f1
+}
 
 # ABI name in the APK -> Rust target.
 declare -A RUST_TARGET=([arm64-v8a]=aarch64-linux-android [x86_64]=x86_64-linux-android)
 ABIS=(arm64-v8a x86_64)
+# Cargo profile per ABI: arm64 is what phones run (release: fat LTO, size matters); x86_64 is
+# only for the emulator, so it takes the cheap profile (Cargo.toml, android-quick).
+declare -A SO_PROFILE=([arm64-v8a]=release [x86_64]=android-quick)
 
 export PATH=$HOME/.cargo/bin:$PATH
 
@@ -98,8 +125,8 @@ ensure_tools() {
     done
 
     # One debug key per machine cache, so a rebuilt APK installs over the previous one.
-    if [ ! -f "$KEYSTORE" ]; then
-        keytool -genkeypair -keystore "$KEYSTORE" -storepass android -keypass android \
+    if [ ! -f "$DEBUG_KEYSTORE" ]; then
+        keytool -genkeypair -keystore "$DEBUG_KEYSTORE" -storepass android -keypass android \
             -alias androiddebugkey -keyalg RSA -keysize 2048 -validity 10000 \
             -dname "CN=Android Debug,O=Android,C=US" >/dev/null 2>&1
     fi
@@ -118,15 +145,18 @@ ensure_tools() {
 #     only files whose content differs, so unchanged files keep their mtime and cargo rebuilds
 #     exactly what changed; with nothing changed a fresh clone's build takes seconds.
 
-# toolchain_dir: the cache copy of android-clang, its wrappers, crt sources and bionic list.
+# toolchain_dir: the cache copy of android-clang, its wrappers and crt sources, named by their
+# hash. The bionic list is not part of the name: it only decides whether a link is allowed, so a
+# new entry must not dirty every crate (check-apk.sh checks the shipped imports against the
+# checkout's list anyway). build_so copies it in under the mirror lock, before each build.
 toolchain_dir() {
     local h d
-    h=$(inputs_hash "$TOOLS/android-clang" "$TOOLS/bionic-api24.txt" "$TOOLS/crt" "$TOOLS/bin" | cut -c1-16)
+    h=$(inputs_hash "$TOOLS/android-clang" "$TOOLS/crt" "$TOOLS/bin" | cut -c1-16)
     d=$AC/toolchain/$h
     if [ ! -f "$d/.complete" ]; then
         rm -rf "$d" "$d.tmp"
         mkdir -p "$d.tmp"
-        cp -r "$TOOLS/android-clang" "$TOOLS/bionic-api24.txt" "$TOOLS/crt" "$TOOLS/bin" "$d.tmp/"
+        cp -r "$TOOLS/android-clang" "$TOOLS/crt" "$TOOLS/bin" "$d.tmp/"
         touch "$d.tmp/.complete"
         mv "$d.tmp" "$d"
     fi
@@ -143,19 +173,20 @@ mirror_sources() {
     echo "$d"
 }
 
-# build_so TRIPLE TARGET_DIR [CARGO_ARGS...]: the release cdylib for one Android target, linked
-# by android-clang, built from the source mirror. Prints the path of the .so. Only the cdylib
+# build_so TRIPLE TARGET_DIR PROFILE [CARGO_ARGS...]: the cdylib for one Android target in a cargo
+# profile (release for what ships on phones, android-quick for the rest), linked by android-clang, built from the source mirror. Prints the path of the .so. Only the cdylib
 # crate type is built: the staticlib would run LTO a second time for nothing. Holds a lock on the
 # mirror for the build, so two checkouts cannot swap sources under each other.
 build_so() {
-    local triple=$1 target_dir=$2
-    shift 2
+    local triple=$1 target_dir=$2 profile=$3
+    shift 3
     local up=${triple^^} tc src
     up=${up//-/_}
     tc=$(toolchain_dir)
     mkdir -p "$AC"
     exec 9> "$AC/src.lock"
     flock 9
+    cmp -s "$TOOLS/bionic-api24.txt" "$tc/bionic-api24.txt" || cp "$TOOLS/bionic-api24.txt" "$tc/bionic-api24.txt"
     src=$(mirror_sources)
     # From inside the mirror, so cargo's config discovery (.cargo/config.toml up from the working
     # directory) does not depend on where the checkout is either.
@@ -164,10 +195,10 @@ build_so() {
         "CARGO_TARGET_${up}_LINKER=$tc/bin/${triple}24-link" \
         "CC_${triple//-/_}=$tc/bin/${triple}24-cc" \
         "AR_${triple//-/_}=llvm-ar" \
-        cargo rustc --manifest-path "$src/Cargo.toml" --release --locked -p smsguard-ffi --lib \
+        cargo rustc --manifest-path "$src/Cargo.toml" --profile "$profile" --locked -p smsguard-ffi --lib \
         --crate-type cdylib --target "$triple" "$@" >&2
     flock -u 9
-    echo "$target_dir/$triple/release/libsmsguard_ffi.so"
+    echo "$target_dir/$triple/$profile/libsmsguard_ffi.so"
 }
 
 # --- inputs ------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ use crate::state::{
     ConsentEntry, FeedbackEntry, FeedbackKind, ReportPlan, UnsubscribeReply, UserRule, UserRuleEffect,
     UserRuleKind,
 };
-use crate::types::{Explanation, GuardConfig, SmsMessage, UpdateInfo, Verdict, VersionInfo};
+use crate::types::{Carrier, Explanation, GuardConfig, SmsMessage, UpdateInfo, Verdict, VersionInfo};
 
 /// An engine ready to classify, plus the user's state. Share one per process: every method takes
 /// `&self` and may run on any thread at the same time.
@@ -279,6 +279,13 @@ impl SmsGuard {
         self.report_plan(&message.into()).into()
     }
 
+    /// [`Self::report`] for a message the `carrier`'s SIM received: that carrier's report number
+    /// comes first (an unverified format stays marked `verified: false`).
+    pub fn report_for_carrier(&self, message: SmsMessage, carrier: Carrier) -> ReportPlan {
+        let carrier: core::report::Carrier = carrier.into();
+        self.session.report_plan(&message.into(), Some(carrier.as_str())).into()
+    }
+
     /// Plans for several messages; a message repeated within the batch is offered once.
     pub fn report_batch(&self, messages: Vec<SmsMessage>) -> Vec<ReportPlan> {
         let msgs: Vec<core::SmsMessage> = messages.into_iter().map(Into::into).collect();
@@ -358,6 +365,13 @@ pub(crate) fn explain_json(engine: &core::Engine, msg: &core::SmsMessage) -> Res
         .map_err(|e| SmsGuardError::Internal { detail: format!("explanation to JSON: {e}") })
 }
 
+/// The carrier of a SIM's MCC-MNC (Android `getSimOperator`, e.g. `46001`); `Unknown` for
+/// anything else.
+#[uniffi::export]
+pub fn carrier_from_mcc_mnc(code: String) -> Carrier {
+    core::report::Carrier::from_mcc_mnc(&code).into()
+}
+
 /// The library's version and the normaliser version it was built with.
 #[uniffi::export]
 pub fn library_version() -> VersionInfo {
@@ -381,7 +395,7 @@ mod tests {
     use crate::types::{Action, Consent, RulePack};
 
     fn msg(sender: &str, body: &str) -> SmsMessage {
-        SmsMessage { sender: sender.into(), body: body.into(), received_at: None }
+        SmsMessage { sender: sender.into(), body: body.into(), received_at: None, known_contact: false }
     }
 
     #[test]

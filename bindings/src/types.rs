@@ -60,13 +60,27 @@ pub struct SmsMessage {
     pub body: String,
     #[uniffi(default = None)]
     pub received_at: Option<String>,
+    /// The sender is one of the user's saved contacts: never junk or promotion unless the user
+    /// blocked it (false when the app may not read contacts).
+    #[uniffi(default = false)]
+    pub known_contact: bool,
 }
 
 impl From<SmsMessage> for core::SmsMessage {
     fn from(m: SmsMessage) -> Self {
-        core::SmsMessage { sender: m.sender, body: m.body, received_at: m.received_at }
+        core::SmsMessage {
+            sender: m.sender,
+            body: m.body,
+            received_at: m.received_at,
+            known_contact: m.known_contact,
+        }
     }
 }
+
+mirror_enum!(
+    /// The operator of the SIM that received a message: its report channel comes first.
+    Carrier from core::report::Carrier { ChinaMobile, ChinaUnicom, ChinaTelecom, ChinaBroadnet, Unknown }
+);
 
 /// One reason behind a verdict: a stable snake_case code plus Chinese and English text.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]

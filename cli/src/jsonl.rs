@@ -1,7 +1,7 @@
 //! `classify --jsonl`: JSONL in, JSONL out, one output line per input line, streaming.
 //!
 //! Contract (DESIGN.md "Batch I/O"):
-//! - input line: `{"id"?, "sender"?, "body", "received_at"?}`; other keys are ignored;
+//! - input line: `{"id"?, "sender"?, "body", "received_at"?, "known_contact"?}`; other keys are ignored;
 //! - output line: `id` (echoed byte for byte, omitted when absent) then the verdict fields
 //!   `action, category, subcategory, score, signature, sender_kind, consent, reasons`;
 //! - a line that cannot be classified becomes `{"line": N, "error": "…"}` (1-based), and the
@@ -124,6 +124,8 @@ struct RawInput<'a> {
     body: Option<&'a RawValue>,
     #[serde(default, borrow, deserialize_with = "present")]
     received_at: Option<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    known_contact: Option<&'a RawValue>,
 }
 
 /// `Some` for any value present, `null` included (a plain `Option` would turn `null` into `None`).
@@ -206,7 +208,12 @@ pub fn parse_line(bytes: &[u8]) -> Result<Input<'_>, String> {
             other => return Err(format!("\"received_at\" must be a string or a number (got {other})")),
         },
     };
-    Ok(Input { id: raw.id, message: SmsMessage { sender, body, received_at } })
+    let known_contact = match raw.known_contact.map(|v| v.get()) {
+        None | Some("null") | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err("\"known_contact\" must be true or false".into()),
+    };
+    Ok(Input { id: raw.id, message: SmsMessage { sender, body, received_at, known_contact } })
 }
 
 /// One output line for a message: `id` first, then the answer's own fields (a verdict, a report

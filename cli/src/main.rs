@@ -156,13 +156,16 @@ struct ClassifyArgs {
     /// Print the verdict as one JSON object instead of text.
     #[arg(long, conflicts_with = "jsonl")]
     json: bool,
-    /// Read JSONL ({"id"?, "sender"?, "body", "received_at"?} per line) from FILE, or stdin when
+    /// Read JSONL ({"id"?, "sender"?, "body", "received_at"?, "known_contact"?} per line) from FILE, or stdin when
     /// FILE is `-` or omitted; write one JSON line per input line to stdout, in order.
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
     jsonl: Option<String>,
     /// Print `N messages, M errors` to stderr at the end (always done when stderr is a terminal).
     #[arg(long, conflicts_with = "body")]
     summary: bool,
+    /// The sender is one of your saved contacts (JSONL: a `"known_contact": true` field).
+    #[arg(long, conflicts_with = "jsonl")]
+    known_contact: bool,
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +179,9 @@ struct ExplainArgs {
     /// Print the explanation as one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    /// The sender is one of your saved contacts.
+    #[arg(long)]
+    known_contact: bool,
 }
 
 /// Why a command failed; decides the exit code.
@@ -332,7 +338,7 @@ fn classify(engine: &Engine, args: ClassifyArgs) -> Result<(), CliError> {
     }
     // clap guarantees --body without --jsonl; keep a clear error rather than a panic anyway.
     let body = args.body.ok_or_else(|| CliError::Data("--body is required".into()))?;
-    let msg = SmsMessage::new(args.sender.unwrap_or_default(), body);
+    let msg = SmsMessage::new(args.sender.unwrap_or_default(), body).with_known_contact(args.known_contact);
     let verdict = engine.classify(&msg);
     let text = if args.json {
         serde_json::to_string(&verdict).map_err(|e| CliError::Data(format!("cannot encode verdict: {e}")))?
@@ -343,7 +349,7 @@ fn classify(engine: &Engine, args: ClassifyArgs) -> Result<(), CliError> {
 }
 
 fn explain(engine: &Engine, args: ExplainArgs) -> Result<(), CliError> {
-    let msg = SmsMessage::new(args.sender, args.body);
+    let msg = SmsMessage::new(args.sender, args.body).with_known_contact(args.known_contact);
     let explanation = engine.explain(&msg);
     let text = if args.json {
         serde_json::to_string_pretty(&explanation)

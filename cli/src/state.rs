@@ -9,7 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use smsguard_core::consent::ConsentState;
 use smsguard_core::feedback::FeedbackKind;
-use smsguard_core::report::ReportFormats;
+use smsguard_core::report::{Carrier, ReportFormats};
 use smsguard_core::session::{unix_now as now, Session};
 use smsguard_core::store::StateError;
 use smsguard_core::user_rules::{RuleEffect, RuleTarget};
@@ -51,6 +51,9 @@ pub struct MessageArgs {
     /// When it was received (kept verbatim in report drafts).
     #[arg(long)]
     pub received_at: Option<String>,
+    /// The sender is one of your saved contacts: never junk or promotion unless you blocked it.
+    #[arg(long)]
+    pub known_contact: bool,
 }
 
 impl MessageArgs {
@@ -59,6 +62,7 @@ impl MessageArgs {
             sender: self.sender.clone(),
             body: self.body.clone(),
             received_at: self.received_at.clone(),
+            known_contact: self.known_contact,
         }
     }
 }
@@ -278,14 +282,49 @@ pub struct ReportArgs {
     /// message is not offered again.
     #[arg(long, value_name = "CHANNEL", requires = "body")]
     sent: Option<String>,
+    /// The receiving SIM's carrier: its report number comes first (unverified formats stay
+    /// marked). With --sim-operator, the SIM's MCC-MNC (e.g. 46001) instead.
+    #[arg(long, value_enum, conflicts_with = "sim_operator")]
+    carrier: Option<CarrierArg>,
+    /// The receiving SIM's MCC-MNC (`getSimOperator`, e.g. 46011), mapped to its carrier.
+    #[arg(long, value_name = "MCCMNC")]
+    sim_operator: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum CarrierArg {
+    ChinaMobile,
+    ChinaUnicom,
+    ChinaTelecom,
+    ChinaBroadnet,
+    Unknown,
+}
+
+impl CarrierArg {
+    fn carrier(self) -> Carrier {
+        match self {
+            CarrierArg::ChinaMobile => Carrier::ChinaMobile,
+            CarrierArg::ChinaUnicom => Carrier::ChinaUnicom,
+            CarrierArg::ChinaTelecom => Carrier::ChinaTelecom,
+            CarrierArg::ChinaBroadnet => Carrier::ChinaBroadnet,
+            CarrierArg::Unknown => Carrier::Unknown,
+        }
+    }
 }
 
 pub fn report(session: &Session, args: ReportArgs) -> Result<(), CliError> {
+    let carrier = match (args.carrier, args.sim_operator.as_deref()) {
+        (Some(c), _) => Some(c.carrier()),
+        (None, Some(op)) => Some(Carrier::from_mcc_mnc(op)),
+        (None, None) => None,
+    };
+    let carrier = carrier.map(Carrier::as_str);
     if let Some(input) = args.jsonl {
         // Repeats within one batch are offered once: remember keys as we go.
         let mut seen = std::collections::HashSet::new();
         return jsonl::run_with(&input, false, |m| {
-            let mut plan = session.report_plan(m, None);
+            let mut plan = session.report_plan(m, carrier);
             if plan.reportable && !seen.insert(plan.key.clone()) {
                 plan.withdraw_as_repeat();
             }
@@ -297,7 +336,7 @@ pub fn report(session: &Session, args: ReportArgs) -> Result<(), CliError> {
         .as_ref()
         .map(MessageArgs::message)
         .ok_or_else(|| CliError::Data("give --body or --jsonl".into()))?;
-    let plan = session.report_plan(&msg, None);
+    let plan = session.report_plan(&msg, carrier);
     if let Some(channel) = args.sent {
         if ReportFormats::embedded().get(&channel).is_none() {
             return Err(CliError::Data(format!("unknown report channel `{channel}`")));

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 use smsguard_core::session::{unix_now, Session};
-use smsguard_core::update::{verify, Keyring, PublicKeyFile, SigningKey, UpdateKind, MAX_BUNDLE};
+use smsguard_core::update::{read_bundle_file, verify, Keyring, PublicKeyFile, SigningKey, UpdateKind};
 
 use crate::{read_text, write_stdout, CliError};
 
@@ -124,12 +124,7 @@ fn print_json<T: Serialize>(value: &T) -> Result<(), CliError> {
 }
 
 fn read_bundle(path: &Path) -> Result<Vec<u8>, CliError> {
-    let what = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| CliError::io(&what, e))?;
-    let mut bytes = Vec::new();
-    // One byte more than the largest bundle tells "too large" without reading a huge file.
-    file.take(MAX_BUNDLE as u64 + 1).read_to_end(&mut bytes).map_err(|e| CliError::io(&what, e))?;
-    Ok(bytes)
+    read_bundle_file(path).map_err(|e| CliError::io(path.display().to_string(), e))
 }
 
 fn keygen(id: &str, out: &Path) -> Result<(), CliError> {

@@ -128,8 +128,8 @@ fn hold(path: &str) -> Result<(), String> {
         .map_err(|e| format!("lock: {e}"))
 }
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+/// The helper's work for `args` (without the program name); the process exit code.
+pub fn run(args: &[String]) -> i32 {
     let num = |i: usize| args.get(i).and_then(|s| s.parse::<u64>().ok());
     let result = match (args.first().map(String::as_str), args.get(1)) {
         (Some("write"), Some(path)) => match (num(2), num(3)) {
@@ -144,10 +144,15 @@ fn main() -> ExitCode {
         _ => Err("usage: state_contender write|read|hold <state-file> …".into()),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(e) => {
             eprintln!("state_contender: {e}");
-            ExitCode::FAILURE
+            1
         }
     }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    ExitCode::from(u8::try_from(run(&args)).unwrap_or(1))
 }

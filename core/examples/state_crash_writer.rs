@@ -33,18 +33,19 @@ pub fn expected_state(g: u64) -> UserState {
     s
 }
 
-fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
+/// The writer's work for `args` (without the program name); the process exit code.
+pub fn run(args: &[String]) -> i32 {
+    let mut args = args.iter();
     let Some(path) = args.next() else {
         eprintln!("usage: state_crash_writer <state-file> [max-commits]");
-        return ExitCode::from(2);
+        return 2;
     };
     let max: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(u64::MAX);
-    let store = match Store::open(&path) {
+    let store = match Store::open(path) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("open: {e}");
-            return ExitCode::from(3);
+            return 3;
         }
     };
     let mut out = std::io::stdout().lock();
@@ -56,15 +57,20 @@ fn main() -> ExitCode {
             Ok(())
         }) {
             eprintln!("commit: {e}");
-            return ExitCode::from(4);
+            return 4;
         }
         if store.generation() != g {
             eprintln!("generation {} after committing {g}", store.generation());
-            return ExitCode::from(5);
+            return 5;
         }
         if writeln!(out, "{g}").and_then(|_| out.flush()).is_err() {
-            return ExitCode::from(6);
+            return 6;
         }
     }
-    ExitCode::SUCCESS
+    0
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    ExitCode::from(u8::try_from(run(&args)).unwrap_or(1))
 }

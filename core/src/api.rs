@@ -19,7 +19,7 @@ use crate::feedback::{FeedbackEntry, FeedbackKind, FeedbackTarget};
 use crate::message::SmsMessage;
 use crate::session::Session;
 use crate::store::StateError;
-use crate::update::{UpdateError, MAX_BUNDLE};
+use crate::update::UpdateError;
 use crate::user_rules::{RuleEffect, RuleTarget, UserRule};
 
 /// The request version this library speaks.
@@ -134,7 +134,19 @@ fn dispatch(s: &Session, op: &str, req: &Request<'_>, now: Timestamp) -> Result<
             to_value(&verdicts)
         }
         "explain" => to_value(&s.engine().explain(&req.message("message")?)),
-        "report_plan" => to_value(&s.report_plan(&req.message("message")?, req.opt_str("carrier")?)),
+        "report_plan" => {
+            // `carrier` (a Carrier name; before carriers were named, any channel name) wins over
+            // `sim_operator` (the receiving SIM's MCC-MNC, mapped here so every app maps alike).
+            let carrier = match (req.opt_str("carrier")?, req.opt_str("sim_operator")?) {
+                (Some(c), _) => Some(c),
+                (None, Some(op)) => Some(crate::report::Carrier::from_mcc_mnc(op).as_str()),
+                (None, None) => None,
+            };
+            to_value(&s.report_plan(&req.message("message")?, carrier))
+        }
+        "carrier" => {
+            json!({ "carrier": crate::report::Carrier::from_mcc_mnc(req.str("sim_operator")?).as_str() })
+        }
         "report_sent" => {
             let recorded = s.report_sent(&req.message("message")?, req.str("channel")?, now)?;
             json!({ "recorded": recorded })
@@ -194,7 +206,8 @@ fn dispatch(s: &Session, op: &str, req: &Request<'_>, now: Timestamp) -> Result<
         "update_apply" => {
             // A path, not bytes: the app downloads the bundle to a file and hands it over.
             let path = std::path::PathBuf::from(req.str("path")?);
-            let bytes = read_bounded(&path, MAX_BUNDLE)?;
+            let bytes = crate::update::read_bundle_file(&path)
+                .map_err(|e| ApiError::new("io", format!("{}: {e}", path.display())))?;
             to_value(&s.apply_update(&bytes)?)
         }
         "update_status" => json!({
@@ -209,15 +222,6 @@ fn dispatch(s: &Session, op: &str, req: &Request<'_>, now: Timestamp) -> Result<
         }),
         _ => return Err(ApiError::bad_request(format!("unknown op `{}`", truncate(op)))),
     })
-}
-
-/// A file of at most `max` bytes (one more is read to tell "too large" without reading it all).
-fn read_bounded(path: &std::path::Path, max: usize) -> Result<Vec<u8>, ApiError> {
-    use std::io::Read;
-    let io = |e: std::io::Error| ApiError::new("io", format!("{}: {e}", path.display()));
-    let mut bytes = Vec::new();
-    std::fs::File::open(path).map_err(io)?.take(max as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
-    Ok(bytes)
 }
 
 /// An op name echoed in an error is the caller's own input, but keep it short.
@@ -302,7 +306,8 @@ impl Request<'_> {
     }
 }
 
-/// `{"sender"?, "body", "received_at"?}`; a null or absent sender reads as empty.
+/// `{"sender"?, "body", "received_at"?, "known_contact"?}`; a null or absent sender reads as
+/// empty, an absent `known_contact` as false.
 fn message_from(v: &Value, what: &str) -> Result<SmsMessage, ApiError> {
     let o =
         v.as_object().ok_or_else(|| ApiError::bad_request(format!("`{what}` must be a message object")))?;
@@ -314,7 +319,19 @@ fn message_from(v: &Value, what: &str) -> Result<SmsMessage, ApiError> {
         }
     };
     let body = field("body")?.ok_or_else(|| ApiError::bad_request(format!("`{what}.body` is missing")))?;
-    Ok(SmsMessage { sender: field("sender")?.unwrap_or_default(), body, received_at: field("received_at")? })
+    let known_contact = match o.get("known_contact") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            return Err(ApiError::bad_request(format!("`{what}.known_contact` must be true or false")))
+        }
+    };
+    Ok(SmsMessage {
+        sender: field("sender")?.unwrap_or_default(),
+        body,
+        received_at: field("received_at")?,
+        known_contact,
+    })
 }
 
 #[cfg(test)]

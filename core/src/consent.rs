@@ -1,7 +1,7 @@
 //! The consent ledger: which marketing signatures (and optionally which sender ports) the user
 //! agreed to hear from, when, and how that was decided.
 //!
-//! Keys are folded signature names (`normalise::fold`), so `【某商城】` and `【某商城 】` written in
+//! Keys are folded signature names (`signature::canonical_name`), so `【某商城】` and `【某商城 】` written in
 //! full-width or another case are one entry. A key may also carry a sender port: a consent for
 //! `(signature, port)` is more specific than one for the signature alone, and an entry for a port
 //! without a signature covers unsigned marketing from that port.
@@ -10,7 +10,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::normalise::fold;
 use crate::sender::classify_sender;
 use crate::verdict::Consent;
 
@@ -102,10 +101,10 @@ impl std::fmt::Display for ConsentKeyError {
 const MAX_SIGNATURE_CHARS: usize = 32;
 const MAX_PORT_CHARS: usize = 32;
 
-/// Canonical form of a signature key: folded, trimmed, brackets removed if the caller kept them.
+/// Canonical form of a signature key: the signature module's canonical name, brackets removed if
+/// the caller kept them, so a key typed by the user equals the name the engine extracts.
 pub fn signature_key(signature: &str) -> String {
-    let s = signature.trim().trim_start_matches('【').trim_end_matches('】');
-    fold(s.trim()).trim().to_string()
+    crate::signature::canonical_name(signature.trim().trim_start_matches('【').trim_end_matches('】'))
 }
 
 /// Canonical form of a port key: the sender normalised as the engine sees it.
@@ -281,6 +280,20 @@ mod tests {
         l.grant(Some("AbcShop"), None, 1, ConsentSource::User).map(|_| ()).ok();
         assert_eq!(l.consent_for(Some("abcshop"), ""), Consent::Granted);
         assert_eq!(l.consent_for(Some("ABCSHOP"), "10690001"), Consent::Granted);
+    }
+
+    #[test]
+    fn keys_equal_the_names_the_engine_extracts() {
+        for (written, body) in [
+            ("【 某 商城 】", "【 某 商城 】会员日全场五折，回T退订"),
+            ("某\u{200B}商城", "【某商城\u{FEFF}】会员日全场五折"),
+            ("ＡＢＣ商城", "abc商城的新品到了【ＡＢＣ商城】"),
+        ] {
+            let crate::signature::SignatureScan::Valid { signature } = crate::signature::scan(body) else {
+                panic!("no signature in test message")
+            };
+            assert_eq!(signature_key(written), signature.name, "{written:?}");
+        }
     }
 
     #[test]

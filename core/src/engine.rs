@@ -178,14 +178,16 @@ impl Engine {
     }
 
     fn explain_steps(&self, msg: &SmsMessage) -> Explanation {
-        let normalised = normalise(&msg.body);
+        // Bounded: one very long body must not cost more than a message's time budget.
+        let body = crate::message::judged_body(&msg.body);
+        let normalised = normalise(&body);
         let sender = classify_sender(&msg.sender);
-        let signature = self.institutions().check(&msg.body, &sender);
+        let signature = self.institutions().check(&body, &sender);
         let (rule_hits, model, verdict) = if normalised.text.trim().is_empty() {
             (Vec::new(), None, Verdict::empty(sender.kind))
         } else {
             let rule_hits = self.rules().evaluate(&RuleInput {
-                body: &msg.body,
+                body: &body,
                 normalised: &normalised,
                 sender: &sender,
                 signature: &signature,
@@ -203,11 +205,12 @@ impl Engine {
                     signature: &signature,
                     hits: &rule_hits,
                     model: model.as_ref(),
-                    opt_out: crate::unsubscribe::detect(&msg.body).is_some(),
+                    opt_out: crate::unsubscribe::detect(&body).is_some(),
                     link_or_phone: normalised.has(EntityKind::Url) || normalised.has(EntityKind::Phone),
                 },
                 &self.user,
             );
+            let verdict = crate::contact::apply(msg.known_contact, &rule_hits, verdict);
             let verdict = Verdict {
                 subcategory: Subcategory::derive(
                     verdict.action,

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod consent;
+pub mod contact;
 pub mod engine;
 pub mod error;
 pub mod featurise;

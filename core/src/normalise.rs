@@ -100,6 +100,17 @@ impl Normalised {
     }
 }
 
+/// Zero-width characters that phones and spammers put inside numbers and names (the subset a
+/// sender or signature trims; the body normaliser drops a wider set of invisible characters).
+pub(crate) fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// `t[i..]` starts with `pat` (char slices: the normaliser's working form).
+pub(crate) fn chars_start_with(t: &[char], i: usize, pat: &str) -> bool {
+    (i..).zip(pat.chars()).all(|(k, p)| t.get(k) == Some(&p))
+}
+
 /// Character-level canonicalisation only: NFKC / full-width → half-width, traditional →
 /// simplified, case folding, zero-width and decorative characters removed. Used for signature
 /// names and sender names, where entity recognition and evasion rules do not apply.

@@ -253,11 +253,13 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
     let junk_bar = if transaction >= 0.5 { JUNK_OVER_TRANSACTION_THRESHOLD } else { JUNK_THRESHOLD };
     let confident_junk = ACTIONS[top] == Action::Junk && junk >= junk_bar;
     let rules_silent = !hinted[1..].iter().any(|h| *h);
+    // A transaction hint (a bank's or airline's signature) only adds to a notice's case.
+    let no_marketing_hint = !hinted[2..].iter().any(|h| *h);
     if let Some(m) = ev.model {
         let filed =
             if ACTIONS[top] == Action::Junk && !confident_junk { Action::Promotion } else { ACTIONS[top] };
-        if let Some((action, category, code)) = model_alone_guard(ev, m, filed, rules_silent, confident_junk)
-        {
+        let hints = RuleHints { silent: rules_silent, no_marketing: no_marketing_hint };
+        if let Some((action, category, code)) = model_alone_guard(ev, m, filed, hints, confident_junk) {
             d.set(action, category, 0.5);
             d.reasons.push(reason(code));
             d.reasons.push(model_reason(m));
@@ -295,19 +297,22 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
 ///   `thresholds.promotion`: a notice (`signed_notice_model_only`). Lawful marketing from a
 ///   signature carries an opt-out; what carries neither is mostly a notification.
 ///
+///   A transaction hint (e.g. a railway or airline signature) does not lift this guard: it is more
+///   evidence of a notice, and without the guard it let the model's marketing vote win over it.
+///
 /// Models without those thresholds get only the first guard.
 fn model_alone_guard(
     ev: &Evidence<'_>,
     m: &ModelScore,
     filed: Action,
-    rules_silent: bool,
+    hints: RuleHints,
     confident_junk: bool,
 ) -> Option<(Action, Category, &'static str)> {
-    if !rules_silent || confident_junk {
+    if confident_junk || !hints.no_marketing {
         return None;
     }
     let unsigned = ev.signature.signature().is_none();
-    if from_person(ev) && !ev.link_or_phone {
+    if hints.silent && from_person(ev) && !ev.link_or_phone {
         return Some((Action::Allow, Category::Personal, "personal_sender_model_only"));
     }
     if filed != Action::Promotion && filed != Action::Junk {
@@ -315,7 +320,7 @@ fn model_alone_guard(
     }
     let finite = |p: f32| if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
     let no_sender = ev.sender.kind == SenderKind::Unknown && ev.sender.normalised.is_empty();
-    if no_sender && unsigned && !ev.link_or_phone {
+    if hints.silent && no_sender && unsigned && !ev.link_or_phone {
         if let Some(floor) = m.allow_threshold.filter(|t| t.is_finite()) {
             if finite(m.allow) >= floor {
                 return Some((Action::Allow, Category::Personal, "chat_model_only"));
@@ -330,6 +335,14 @@ fn model_alone_guard(
         }
     }
     None
+}
+
+/// Which rule hints a message has: none for transaction, promotion or junk (`silent`); none for
+/// promotion or junk (`no_marketing`).
+#[derive(Debug, Clone, Copy)]
+struct RuleHints {
+    silent: bool,
+    no_marketing: bool,
 }
 
 /// An 11-digit mobile without a signature: a person (or someone posing as one).
@@ -854,5 +867,9 @@ mod tests {
         assert_eq!(decide_model(&port, &sig, &hits, &unsure, false, false).action, Action::Promotion);
         // Unsigned: not this guard's business.
         assert_eq!(decide_model(&port, &unsigned(), &[], &unsure, false, false).action, Action::Promotion);
+        // A transaction hint (an airline's signature) is more evidence of a notice, not less.
+        let airline = [hint(Action::Transaction, Category::Reminders, 0.3)];
+        let v = decide_model(&port, &sig, &airline, &unsure, false, false);
+        assert_eq!((v.action, v.reasons[0].code.as_str()), (Action::Transaction, "signed_notice_model_only"));
     }
 }

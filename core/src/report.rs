@@ -155,6 +155,82 @@ impl ReportFormats {
     }
 }
 
+/// The operator of the SIM that received the message (Android: the `SMS_RECEIVED`
+/// `subscription` extra → its MCC-MNC). Its report channel comes first in a plan; the carriers'
+/// channels share their names with these values in `report_formats.tsv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Carrier {
+    ChinaMobile,
+    ChinaUnicom,
+    ChinaTelecom,
+    /// China Broadnet (中国广电, MNC 15): no SMS report number is known, so 12321 comes first.
+    ChinaBroadnet,
+    /// No SIM, a foreign SIM, or an operator we do not know.
+    Unknown,
+}
+
+impl Carrier {
+    pub const ALL: [Carrier; 5] = [
+        Carrier::ChinaMobile,
+        Carrier::ChinaUnicom,
+        Carrier::ChinaTelecom,
+        Carrier::ChinaBroadnet,
+        Carrier::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Carrier::ChinaMobile => "china_mobile",
+            Carrier::ChinaUnicom => "china_unicom",
+            Carrier::ChinaTelecom => "china_telecom",
+            Carrier::ChinaBroadnet => "china_broadnet",
+            Carrier::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Carrier> {
+        Carrier::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// The carrier of a mainland MCC-MNC (`46000`…`46015`, as Android's `getSimOperator` gives
+    /// it); anything else is `Unknown`. MNCs from the public allocation (see DESIGN.md).
+    pub fn from_mcc_mnc(code: &str) -> Carrier {
+        let Some(mnc) = code.trim().strip_prefix("460") else { return Carrier::Unknown };
+        match mnc {
+            // 46013 is not in DESIGN.md's list: unknown until a public source confirms it.
+            "00" | "02" | "04" | "07" | "08" => Carrier::ChinaMobile,
+            "01" | "06" | "09" => Carrier::ChinaUnicom,
+            "03" | "05" | "11" => Carrier::ChinaTelecom,
+            "15" => Carrier::ChinaBroadnet,
+            _ => Carrier::Unknown,
+        }
+    }
+}
+
+/// Put the receiving SIM's carrier channel first (stable: the others keep the table's order).
+/// A SIM whose carrier has no channel (China Broadnet, or unknown) gets 12321's channels first:
+/// another carrier's report number may not take reports from it. `carrier` is a [`Carrier`]
+/// name; any other string is taken as a channel name (what the JSON API accepted before carriers
+/// were named). Drafts keep their `verified` flag: an unverified format moved first stays
+/// labelled unverified.
+pub fn order_for_carrier(plan: &mut ReportPlan, carrier: &str) {
+    if !plan.reportable {
+        return;
+    }
+    if plan.drafts.iter().any(|d| d.channel == carrier) {
+        plan.drafts.sort_by_key(|d| d.channel != carrier);
+        return;
+    }
+    let parsed = Carrier::parse(carrier);
+    if matches!(parsed, Some(Carrier::ChinaBroadnet | Carrier::Unknown)) {
+        plan.drafts.sort_by_key(|d| !d.channel.starts_with("12321"));
+    }
+    if parsed == Some(Carrier::ChinaBroadnet) {
+        plan.warnings.push(reason("report_carrier_without_channel"));
+    }
+}
+
 /// One ready-to-send (or ready-to-copy) report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportDraft {
@@ -217,6 +293,11 @@ pub const REPORT_REASONS: &ReasonTable = &[
         "The sender is a 106 port that may also send your verification codes; reporting it may block them",
     ),
     ("report_unverified_channel", "部分举报渠道的格式未经核实", "Some channels' formats are unverified"),
+    (
+        "report_carrier_without_channel",
+        "收信 SIM 卡的运营商（中国广电）没有已知的短信举报号码，请通过 12321 举报",
+        "The receiving SIM's carrier (China Broadnet) has no known SMS report number: report through 12321",
+    ),
     (
         "unsubscribe_risky_sender",
         "疑似诈骗或来自个人号码：回复会确认你的号码有效，建议直接举报或屏蔽",
@@ -462,6 +543,66 @@ mod tests {
         assert!(e(&row.replace("yes", "maybe")).contains("verified"));
         assert!(e(&format!("# c\n{row}\n{row}")).starts_with("f.tsv line 3 (x): duplicate"));
         assert!(e("# only comments\n").contains("no report channels"));
+    }
+
+    #[test]
+    fn mcc_mnc_maps_to_carriers() {
+        for (code, want) in [
+            ("46000", Carrier::ChinaMobile),
+            ("46002", Carrier::ChinaMobile),
+            ("46004", Carrier::ChinaMobile),
+            ("46007", Carrier::ChinaMobile),
+            ("46008", Carrier::ChinaMobile),
+            ("46013", Carrier::Unknown),
+            ("46001", Carrier::ChinaUnicom),
+            ("46006", Carrier::ChinaUnicom),
+            ("46009", Carrier::ChinaUnicom),
+            ("46003", Carrier::ChinaTelecom),
+            ("46005", Carrier::ChinaTelecom),
+            ("46011", Carrier::ChinaTelecom),
+            ("46015", Carrier::ChinaBroadnet),
+            ("46099", Carrier::Unknown),
+            ("45400", Carrier::Unknown),
+            ("", Carrier::Unknown),
+            ("460", Carrier::Unknown),
+            ("4600", Carrier::Unknown),
+        ] {
+            assert_eq!(Carrier::from_mcc_mnc(code), want, "{code}");
+        }
+        for c in Carrier::ALL {
+            assert_eq!(Carrier::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(Carrier::parse("China_Mobile"), None);
+    }
+
+    #[test]
+    fn the_carrier_channel_comes_first_and_stays_marked() {
+        let msg = SmsMessage::new("13912340007", "恭喜您中奖了！请点击 http://prize.example 领取iPhone");
+        let verdict = crate::Engine::new().classify(&msg);
+        let base = plan_report(&msg, &verdict, ReportFormats::embedded(), &ReportHistory::default());
+        assert!(base.reportable);
+        let order = |p: &ReportPlan| p.drafts.iter().map(|d| d.channel.clone()).collect::<Vec<_>>();
+        for c in [Carrier::ChinaMobile, Carrier::ChinaUnicom, Carrier::ChinaTelecom] {
+            let mut p = base.clone();
+            order_for_carrier(&mut p, c.as_str());
+            assert_eq!(p.drafts[0].channel, c.as_str());
+            assert_eq!(p.drafts[0].verified, c == Carrier::ChinaMobile, "{c:?}");
+            assert_eq!(p.drafts.len(), base.drafts.len());
+            let rest: Vec<_> = order(&base).into_iter().filter(|ch| ch != c.as_str()).collect();
+            assert_eq!(order(&p)[1..], rest[..], "the others keep the table's order");
+        }
+        for c in ["unknown", "china_broadnet", "no_such"] {
+            let mut p = base.clone();
+            order_for_carrier(&mut p, c);
+            let mut want = order(&base);
+            if c != "no_such" {
+                want.sort_by_key(|ch| !ch.starts_with("12321"));
+                assert_eq!(p.drafts[0].channel, "12321_sms");
+            }
+            assert_eq!(order(&p), want, "{c}");
+            let warned = p.warnings.iter().any(|w| w.code == "report_carrier_without_channel");
+            assert_eq!(warned, c == "china_broadnet", "{c}");
+        }
     }
 
     #[test]

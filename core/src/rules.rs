@@ -67,7 +67,7 @@
 //! Aho-Corasick (already linked through regex-automata's literal optimisations) does it in one
 //! pass with ~0.1 MiB: whole evaluate p50 7–11 µs, p99 ~90 µs, 1.8 MiB for the default pack.
 
-mod format;
+pub(crate) mod format;
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
@@ -151,6 +151,9 @@ impl RuleInput<'_> {
 
 /// Size limits for compiled regexes: a hostile pack gets an error, not an OOM or a hang.
 const RULE_NFA_LIMIT: usize = 256 * 1024;
+/// Lazy-DFA cache of one rule's long-field build (only rules that a long message makes candidates
+/// get one; the DFA clears and refills it, or falls back to the PikeVM, rather than grow).
+const FAST_CACHE_BYTES: usize = 256 * 1024;
 /// All verification regexes together (the default pack uses ~1.3 MiB).
 const REGEX_TOTAL_LIMIT: usize = 32 * 1024 * 1024;
 /// Keyword entries (`any`/`all`/`not` items, repeats counted) of all packs together. Each pack
@@ -173,7 +176,7 @@ struct CompiledRule {
     any: Vec<usize>,
     all: Vec<usize>,
     not: Vec<usize>,
-    regex: Option<Regex>,
+    regex: Option<RuleRegex>,
     sender_kinds: Vec<SenderKind>,
     signature: Option<SigCond>,
     has: Vec<EntityKind>,
@@ -184,6 +187,55 @@ struct CompiledRule {
     effect: Effect,
     priority: i32,
     reason: Reason,
+}
+
+/// Fields longer than this (bytes) verify with a rule's lazy-DFA build (a real SMS of a few parts
+/// is shorter: 500 Chinese characters are 1,500 bytes).
+const LONG_FIELD_BYTES: usize = 1_024;
+
+/// A rule's verification regex. Fields of real SMS length run the compact build (PikeVM and
+/// bounded backtracker: half the memory, fast on a few hundred bytes). A long field runs a lazy-DFA
+/// build of the same pattern, compiled the first time one is needed, so an adversarial body costs
+/// one linear pass per candidate rule instead of a PikeVM crawl (~2.8 µs a byte measured on
+/// 10,000 repeated keywords, `examples/worst_case.rs`).
+#[derive(Debug)]
+struct RuleRegex {
+    compact: Regex,
+    /// The pattern as written (macros not expanded), for the lazy-DFA build.
+    pattern: String,
+    spans: bool,
+    fast: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl RuleRegex {
+    fn new(pattern: &str, spans: bool) -> Result<RuleRegex, String> {
+        Ok(RuleRegex {
+            compact: build_rule_regex(pattern, spans, false)?,
+            pattern: pattern.to_string(),
+            spans,
+            fast: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The build to run on `text`. The fast build compiles the pattern the compact one already
+    /// compiled, so it cannot fail on syntax; were it to fail on a limit, the compact one runs.
+    fn for_text(&self, text: &str) -> &Regex {
+        if text.len() <= LONG_FIELD_BYTES {
+            return &self.compact;
+        }
+        self.fast
+            .get_or_init(|| build_rule_regex(&self.pattern, self.spans, true).ok())
+            .as_ref()
+            .unwrap_or(&self.compact)
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        self.for_text(text).is_match(Input::new(text))
+    }
+
+    fn memory_usage(&self) -> usize {
+        self.compact.memory_usage() + self.fast.get().and_then(Option::as_ref).map_or(0, Regex::memory_usage)
+    }
 }
 
 /// Where a context's marking rule matched: a byte range of one field.
@@ -251,19 +303,25 @@ fn describe_build_error(e: &meta::BuildError) -> String {
     format!("bad regex: {e}")
 }
 
-/// Reject Unicode `\d`, `\w`, `\s` (and negations): huge classes that blow the size budget.
-fn check_perl_classes(re: &str) -> Result<(), String> {
+/// The first Unicode `\d`, `\w`, `\s` (or negation) in `re`: huge classes that blow the size
+/// budget (the letter after the backslash).
+pub(crate) fn huge_class(re: &str) -> Option<char> {
     let mut chars = re.chars();
     while let Some(c) = chars.next() {
         if c == '\\' {
             if let Some(e @ ('d' | 'D' | 'w' | 'W' | 's' | 'S')) = chars.next() {
-                return Err(format!(
-                    "`\\{e}` is a huge Unicode class; write it out ([0-9], [a-z0-9_], [ \\t])"
-                ));
+                return Some(e);
             }
         }
     }
-    Ok(())
+    None
+}
+
+fn check_perl_classes(re: &str) -> Result<(), String> {
+    match huge_class(re) {
+        Some(e) => Err(format!("`\\{e}` is a huge Unicode class; write it out ([0-9], [a-z0-9_], [ \\t])")),
+        None => Ok(()),
+    }
 }
 
 /// What `{link}` stands for in a rule regex: a scheme, `www.`, or a bare host whose last label is
@@ -284,7 +342,12 @@ fn expand_macros(re: &str) -> std::borrow::Cow<'_, str> {
 
 /// `spans`: whether match offsets are needed (a rule that marks a context). Without them the
 /// regex compiles without capture states, which reports matches but not where they are.
-fn compile_rule_regex(re: &str, spans: bool) -> Result<Regex, String> {
+pub(crate) fn compile_rule_regex(re: &str, spans: bool) -> Result<Regex, String> {
+    build_rule_regex(re, spans, false)
+}
+
+/// `fast`: the lazy-DFA build for long fields (see [`RuleRegex`]); otherwise the compact one.
+fn build_rule_regex(re: &str, spans: bool, fast: bool) -> Result<Regex, String> {
     check_perl_classes(re)?;
     let captures = if spans {
         regex_automata::nfa::thompson::WhichCaptures::Implicit
@@ -300,8 +363,10 @@ fn compile_rule_regex(re: &str, spans: bool) -> Result<Regex, String> {
                 // Verification runs on a few candidate rules over one short SMS: the PikeVM and
                 // bounded backtracker are fast enough there, and skipping the lazy DFA (with its
                 // reverse NFA) and the literal prefilter (the keyword matcher already is one)
-                // halves the memory of the pack (measured in examples/rules_memory.rs).
-                .hybrid(false)
+                // halves the memory of the pack (measured in examples/rules_memory.rs). Long
+                // fields get the lazy DFA, with a bounded cache.
+                .hybrid(fast)
+                .hybrid_cache_capacity(FAST_CACHE_BYTES)
                 .dfa(false)
                 .auto_prefilter(false),
         )
@@ -359,7 +424,7 @@ impl RuleSet {
                     Some((re, line)) => {
                         let err =
                             |m: String| DataError::new(*origin, m).at_line(*line).for_item(spec.id.clone());
-                        let compiled = compile_rule_regex(re, spec.marks.is_some()).map_err(err)?;
+                        let compiled = RuleRegex::new(re, spec.marks.is_some()).map_err(err)?;
                         regex_bytes += compiled.memory_usage();
                         if regex_bytes > REGEX_TOTAL_LIMIT {
                             return Err(err(format!(
@@ -521,7 +586,7 @@ impl RuleSet {
             let spans = slot.get_or_insert_with(Vec::new);
             if let Some(re) = &rule.regex {
                 let text = input.field(rule.field);
-                for m in re.find_iter(Input::new(text)) {
+                for m in re.for_text(text).find_iter(Input::new(text)) {
                     if m.end() > m.start() {
                         spans.push(Span { field: rule.field, start: m.start(), end: m.end() });
                     }
@@ -580,7 +645,7 @@ impl RuleSet {
         let keyword = |k: &usize| fi.keywords.get(*k).is_some_and(|w| rest.contains(w.as_str()));
         let still = (rule.any.is_empty() || rule.any.iter().any(keyword))
             && rule.all.iter().all(keyword)
-            && rule.regex.as_ref().is_none_or(|re| re.is_match(Input::new(&rest)));
+            && rule.regex.as_ref().is_none_or(|re| re.is_match(&rest));
         !still
     }
 
@@ -614,7 +679,7 @@ impl RuleSet {
             .rules
             .iter()
             .filter_map(|r| r.regex.as_ref())
-            .map(|re| re.memory_usage() + re.create_cache().memory_usage())
+            .map(|re| re.memory_usage() + re.compact.create_cache().memory_usage())
             .sum();
         keywords + regexes
     }
@@ -651,9 +716,62 @@ fn rule_matches(rule: &CompiledRule, input: &RuleInput<'_>, present: &[bool]) ->
     }
     match &rule.regex {
         None => true,
-        Some(re) => re.is_match(Input::new(input.field(rule.field))),
+        Some(re) => re.is_match(input.field(rule.field)),
     }
 }
 
 /// The default pack's source (also shipped for people who want to read or extend it).
 pub const DEFAULT_PACK: &str = include_str!("../data/default.rules");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every regex of the default pack finds the same on a long field with either build: the
+    /// lazy-DFA build is only a faster way to the same answer.
+    #[test]
+    fn long_field_build_agrees_with_the_compact_one() {
+        let vectors = include_str!("../../testdata/verdicts.jsonl");
+        let bodies: Vec<String> = vectors
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v.get("body").and_then(|b| b.as_str()).map(crate::normalise::fold))
+            .collect();
+        assert!(bodies.len() >= 20, "vectors missing");
+        let long = bodies.join("\n");
+        assert!(long.len() > LONG_FIELD_BYTES);
+        let texts: Vec<String> = bodies
+            .iter()
+            .map(|b| format!("{}{b}", "。".repeat(LONG_FIELD_BYTES / 3 + 1)))
+            .chain([long])
+            .collect();
+        let set = RuleSet::embedded();
+        let mut checked = 0;
+        for rule in &set.rules {
+            let Some(re) = &rule.regex else { continue };
+            let fast = build_rule_regex(&re.pattern, re.spans, true)
+                .unwrap_or_else(|e| panic!("{}: {e}", rule.name));
+            for text in &texts {
+                assert_eq!(
+                    re.compact.is_match(Input::new(text)),
+                    fast.is_match(Input::new(text)),
+                    "{}",
+                    rule.name
+                );
+                if re.spans {
+                    let spans =
+                        |r: &Regex| r.find_iter(Input::new(text)).map(|m| m.range()).collect::<Vec<_>>();
+                    assert_eq!(spans(&re.compact), spans(&fast), "{}", rule.name);
+                }
+                let _ = re.for_text(text);
+                assert!(
+                    matches!(re.fast.get(), Some(Some(_))),
+                    "{}: a long field runs the compact build",
+                    rule.name
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked > 50, "only {checked} regex rules");
+    }
+}

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::normalise::is_zero_width;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SenderKind {
@@ -226,10 +228,6 @@ fn is_landline(digits: &str) -> bool {
     };
     // Checked: a short string must not underflow.
     d.len().checked_sub(1 + area).is_some_and(|subscriber| (7..=8).contains(&subscriber))
-}
-
-fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// Characters people and phones put between digit groups.

@@ -475,13 +475,13 @@ impl Session {
     // --- reports and unsubscribe -----------------------------------------------------------
 
     /// The report plan for one message, with the current engine and report history. With a
-    /// `carrier` channel (the receiving SIM's operator), that carrier's draft comes first.
+    /// `carrier` (the receiving SIM's operator, a [`crate::report::Carrier`] name), that carrier's
+    /// draft comes first.
     pub fn report_plan(&self, msg: &SmsMessage, carrier: Option<&str>) -> ReportPlan {
         let verdict = self.classify(msg);
         let mut plan = plan_report(msg, &verdict, ReportFormats::embedded(), &self.snapshot().reports);
         if let Some(c) = carrier {
-            // Stable: the carrier's draft first, the rest in the formats' order.
-            plan.drafts.sort_by_key(|d| d.channel != c);
+            crate::report::order_for_carrier(&mut plan, c);
         }
         plan
     }

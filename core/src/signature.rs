@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::DataError;
-use crate::normalise::fold;
+use crate::normalise::{fold, is_zero_width};
 use crate::sender::{Sender, SenderKind};
 
 mod table;
@@ -232,13 +232,19 @@ fn invalid(problem: &str) -> SignatureScan {
     SignatureScan::Invalid { problem: problem.to_string() }
 }
 
+/// The one canonical form of a signature name (what consent, feedback and user rules key on):
+/// folded (width, case, traditional → simplified), padding trimmed, zero-width characters gone;
+/// inner spaces stay, as the sender wrote them.
+pub fn canonical_name(raw: &str) -> String {
+    fold(raw).trim_matches(is_padding).chars().filter(|c| !is_zero_width(*c)).collect()
+}
+
 /// Check the raw content between the brackets and build the signature.
 fn validate(content: &str, placement: Placement, registered: &dyn Fn(&str) -> bool) -> SignatureScan {
     if content.chars().any(is_bracket) {
         return invalid("nested brackets");
     }
-    let folded = fold(content);
-    let name: String = folded.trim_matches(is_padding).chars().filter(|c| !is_zero_width(*c)).collect();
+    let name = canonical_name(content);
     let len = name.chars().count();
     if len == 0 {
         return invalid("empty");
@@ -273,10 +279,6 @@ fn looks_like_url(name: &str) -> bool {
             && b.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
             && b.get(i + 2).is_some_and(u8::is_ascii_alphabetic)
     })
-}
-
-fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
 fn is_padding(c: char) -> bool {

@@ -437,15 +437,10 @@ impl UpdateDir {
     /// other bundle). `Ok(None)` when none is installed.
     pub fn read(&self, kind: UpdateKind, keys: &Keyring) -> Result<Option<Verified>, UpdateError> {
         let path = self.dir.join(kind.file_name());
-        let bytes = match fs::metadata(&path) {
+        let bytes = match read_bundle_file(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(StateError::Io { path, op: "read", source: e }.into()),
-            Ok(m) if m.len() > MAX_BUNDLE as u64 => {
-                return Err(UpdateError::Malformed(format!("{} is larger than any update", path.display())))
-            }
-            Ok(_) => {
-                fs::read(&path).map_err(|e| StateError::Io { path: path.clone(), op: "read", source: e })?
-            }
+            Ok(bytes) => bytes,
         };
         let verified = verify(&bytes, keys)?;
         if verified.manifest.kind != kind {
@@ -500,6 +495,15 @@ fn parse_hex_32(hex: &str) -> Option<[u8; 32]> {
         out[i] = u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()?;
     }
     Some(out)
+}
+
+/// Read a bundle file, at most one byte more than the largest bundle (so "too large" is told by
+/// [`verify`] without reading a huge file into memory).
+pub fn read_bundle_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    fs::File::open(path)?.take(MAX_BUNDLE as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn to_hex(bytes: &[u8]) -> String {

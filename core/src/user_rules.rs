@@ -27,8 +27,6 @@ pub const MAX_USER_RULES: usize = 2000;
 pub const MAX_KEYWORD_CHARS: usize = 64;
 pub const MAX_REGEX_BYTES: usize = 1024;
 const MAX_NAME_CHARS: usize = 32;
-/// Compiled size limit for a user regex (same budget as one default-pack rule).
-const REGEX_NFA_LIMIT: usize = 256 * 1024;
 
 /// What a rule looks at.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -215,23 +213,12 @@ impl std::fmt::Display for RuleError {
 
 impl std::error::Error for RuleError {}
 
-/// `#` that the pack parser would read as the start of a comment.
-fn has_comment_hash(s: &str) -> bool {
-    let mut prev_ws = true;
-    for c in s.chars() {
-        if c == '#' && prev_ws {
-            return true;
-        }
-        prev_ws = c.is_whitespace();
-    }
-    false
-}
-
 fn check_line(s: &str) -> Result<(), RuleError> {
     if s.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}', '\u{b}', '\u{c}']) {
         return Err(RuleError::LineBreak);
     }
-    if has_comment_hash(s) {
+    // The pack parser would read it as the start of a comment.
+    if crate::rules::format::comment_start(s).is_some() {
         return Err(RuleError::CommentHash);
     }
     Ok(())
@@ -251,8 +238,9 @@ fn check_literal(s: &str, max_chars: usize) -> Result<(), RuleError> {
     check_line(s)
 }
 
-/// Validate a user regex: one line, bounded, no huge classes, compiles under the size limit.
-/// regex-automata has no backtracking engine without bounds, so matching is linear time.
+/// Validate a user regex: one line, bounded, no huge classes, and it compiles exactly as the
+/// engine will compile it in the user pack (same settings, limits and macros), so what passes here
+/// is what runs. regex-automata has no unbounded backtracking, so matching is linear time.
 pub fn validate_regex(re: &str) -> Result<(), RuleError> {
     if re.is_empty() {
         return Err(RuleError::Empty);
@@ -261,43 +249,17 @@ pub fn validate_regex(re: &str) -> Result<(), RuleError> {
         return Err(RuleError::RegexTooLong);
     }
     check_line(re)?;
-    let mut chars = re.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            if let Some(e @ ('d' | 'D' | 'w' | 'W' | 's' | 'S')) = chars.next() {
-                return Err(RuleError::HugeClass(e));
-            }
-        }
+    if let Some(e) = crate::rules::huge_class(re) {
+        return Err(RuleError::HugeClass(e));
     }
-    use regex_automata::meta;
-    let built = meta::Builder::new()
-        .configure(
-            meta::Config::new()
-                .which_captures(regex_automata::nfa::thompson::WhichCaptures::None)
-                .nfa_size_limit(Some(REGEX_NFA_LIMIT)),
-        )
-        .syntax(regex_automata::util::syntax::Config::new().nest_limit(64))
-        .build(re);
-    match built {
-        Ok(_) => Ok(()),
-        Err(e) if e.size_limit().is_some() => Err(RuleError::BadRegex(format!(
-            "too large (compiled size limit {REGEX_NFA_LIMIT} bytes); shorten repetitions and classes"
-        ))),
-        Err(e) => {
-            let text = match e.syntax_error() {
-                Some(se) => se.to_string(),
-                None => e.to_string(),
-            };
-            // The syntax error quotes the pattern (the user's own input, not an SMS); keep only the
-            // explanation lines so the message stays one line.
-            let msg: Vec<&str> = text
-                .lines()
-                .map(str::trim)
-                .filter(|l| l.starts_with("error:") || l.starts_with("regex parse error"))
-                .collect();
-            Err(RuleError::BadRegex(if msg.is_empty() { "does not compile".into() } else { msg.join(" ") }))
-        }
-    }
+    // The pack compiler's syntax errors quote the pattern (lines joined by ` ¦ `); keep only the
+    // explanation, since rule problems are shown and logged where values must not appear.
+    crate::rules::compile_rule_regex(re, false).map(|_| ()).map_err(|p| {
+        let p = p.strip_prefix("bad regex: ").unwrap_or(&p);
+        let parts: Vec<&str> =
+            p.split(" ¦ ").filter(|l| l.starts_with("error:") || l.starts_with("regex ")).collect();
+        RuleError::BadRegex(if parts.is_empty() { "does not compile".into() } else { parts.join(" ") })
+    })
 }
 
 /// The user's rules.
@@ -598,6 +560,18 @@ mod tests {
     }
 
     #[test]
+    fn validation_compiles_what_the_engine_compiles() {
+        // `{link}` is the pack language's macro, not regex syntax: valid because the engine
+        // expands it, and an engine with the rule then builds and matches.
+        assert_eq!(validate_regex("点击{link}领取"), Ok(()));
+        let mut r = UserRules::default();
+        assert!(r.add(RuleTarget::Regex("点击{link}领取".into()), RuleEffect::Block, 1).is_ok());
+        let state = crate::store::UserState { rules: r, ..Default::default() };
+        let engine = crate::Engine::new().with_user_state(&state);
+        assert!(engine.is_ok(), "{:?}", engine.err());
+    }
+
+    #[test]
     fn generated_pack_has_the_format_shape() {
         let fb = vec![FeedbackEntry {
             id: 7,
@@ -630,7 +604,7 @@ mod tests {
             }
             let (k, v) = l.split_once(" = ").unwrap_or(("", ""));
             assert!(keys.contains(&k), "unexpected line {l}");
-            assert!(!v.is_empty() && !has_comment_hash(v), "{l}");
+            assert!(!v.is_empty() && crate::rules::format::comment_start(v).is_none(), "{l}");
         }
         assert_eq!(text.matches("priority = 1000").count(), 5);
     }

@@ -8,12 +8,12 @@
 #[path = "../examples/state_contender.rs"]
 mod contender;
 
-#[path = "common/examples.rs"]
-mod examples;
+#[path = "common/child.rs"]
+mod child;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use smsguard_core::store::{read_file, StateError, Store};
@@ -40,9 +40,16 @@ fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|s| s.parse().ok())
 }
 
-fn spawn(bin: &Path, args: &[&str]) -> Child {
-    Command::new(bin)
-        .args(args)
+/// Not a test of its own: the contender processes of the tests below (see `common/child.rs`).
+#[test]
+fn child_process() {
+    if let Some(args) = child::args() {
+        std::process::exit(contender::run(&args));
+    }
+}
+
+fn spawn(args: &[&str]) -> Child {
+    child::command(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -64,12 +71,15 @@ fn finish(mut child: Child) -> (bool, String, String) {
 }
 
 /// Start a `hold` child and wait until it holds the lock. `None` if it exited instead.
-fn start_holder(bin: &Path, path: &Path) -> Option<Child> {
-    let mut child = spawn(bin, &["hold", &path.to_string_lossy()]);
-    let mut line = String::new();
-    // Bounded: the holder either gets the lock or gives up after the store's lock timeout.
-    let got = child.stdout.as_mut().map(|s| BufReader::new(s).read_line(&mut line));
-    if matches!(got, Some(Ok(_))) && line.trim() == "held" {
+fn start_holder(path: &Path) -> Option<Child> {
+    let mut child = spawn(&["hold", &path.to_string_lossy()]);
+    // Bounded: the holder either gets the lock or gives up after the store's lock timeout. Lines
+    // before `held` are the test harness's.
+    let held = child
+        .stdout
+        .as_mut()
+        .is_some_and(|s| BufReader::new(s).lines().map_while(Result::ok).any(|line| line.trim() == "held"));
+    if held {
         Some(child)
     } else {
         let (_, _, err) = finish(child);
@@ -90,7 +100,6 @@ fn add_rule(store: &Store, key: &str) -> Result<u32, StateError> {
 
 #[test]
 fn writer_processes_lose_no_update_and_a_reader_never_sees_a_torn_file() {
-    let bin = examples::example_binary("state_contender");
     let dir = TempDir::new("writers");
     let path = dir.0.join("state.json");
     let p = path.to_string_lossy().into_owned();
@@ -99,16 +108,16 @@ fn writer_processes_lose_no_update_and_a_reader_never_sees_a_torn_file() {
     let total = writers * updates;
     let started = Instant::now();
 
-    let reader = spawn(&bin, &["read", &p, &total.to_string(), "180"]);
+    let reader = spawn(&["read", &p, &total.to_string(), "180"]);
     let mut children: Vec<Child> =
-        (0..writers).map(|w| spawn(&bin, &["write", &p, &w.to_string(), &updates.to_string()])).collect();
+        (0..writers).map(|w| spawn(&["write", &p, &w.to_string(), &updates.to_string()])).collect();
     let pids: Vec<u32> = children.iter().map(Child::id).collect();
 
     // Meanwhile, processes that die holding the lock while the writers queue behind them (a lock
     // file naming a dead pid is what the old lock-file scheme raced on).
     let mut kills = 0;
     while kills < 10 && children.iter_mut().all(|c| c.try_wait().ok().flatten().is_none()) {
-        let Some(holder) = start_holder(&bin, &path) else { break };
+        let Some(holder) = start_holder(&path) else { break };
         std::thread::sleep(Duration::from_millis(20));
         kill(holder);
         kills += 1;
@@ -143,19 +152,18 @@ fn writer_processes_lose_no_update_and_a_reader_never_sees_a_torn_file() {
         "state_contention: {writers} writer processes x {updates} updates ({total} commits) with 1 reader \
          process and {kills} lock holders SIGKILLed: writers done in {:.2}s; reader: {}",
         writers_done.as_secs_f64(),
-        out.trim()
+        out.lines().last().unwrap_or_default().trim()
     );
 }
 
 #[test]
 fn a_live_holder_blocks_writers_not_readers_and_a_killed_one_blocks_nobody() {
-    let bin = examples::example_binary("state_contender");
     let dir = TempDir::new("holder");
     let path = dir.0.join("state.json");
     let store = Store::open(&path).unwrap_or_else(|e| panic!("open: {e}"));
     add_rule(&store, "before").unwrap_or_else(|e| panic!("{e}"));
 
-    let Some(holder) = start_holder(&bin, &path) else { panic!("the holder never got the lock") };
+    let Some(holder) = start_holder(&path) else { panic!("the holder never got the lock") };
     // Readers never take the lock (an iOS extension must not): they all answer while it is held.
     let reader = Store::open(&path).unwrap_or_else(|e| panic!("open while locked: {e}"));
     assert_eq!(reader.generation(), 1);

@@ -9,18 +9,21 @@
 #[path = "../examples/state_crash_writer.rs"]
 mod writer;
 
-#[path = "common/examples.rs"]
-mod examples;
+#[path = "common/child.rs"]
+mod child;
 
 use std::io::Read;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use smsguard_core::store::{read_file, STATE_VERSION};
 
-fn writer_binary() -> PathBuf {
-    examples::example_binary("state_crash_writer")
+/// Not a test of its own: the writer process of the test below (see `common/child.rs`).
+#[test]
+fn child_process() {
+    if let Some(args) = child::args() {
+        std::process::exit(writer::run(&args));
+    }
 }
 
 /// xorshift64*: reproducible random kill times from a printed seed.
@@ -41,7 +44,6 @@ fn env_u64(name: &str) -> Option<u64> {
 
 #[test]
 fn sigkill_mid_write_never_loses_the_last_committed_state() {
-    let bin = writer_binary();
     let dir = std::env::temp_dir().join(format!("smsguard-crash-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_default();
@@ -59,8 +61,7 @@ fn sigkill_mid_write_never_loses_the_last_committed_state() {
     let mut committed_not_reported = 0;
     let started = Instant::now();
     for i in 0..iterations {
-        let mut child = Command::new(&bin)
-            .arg(&path)
+        let mut child = child::command(&[&path.to_string_lossy()])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

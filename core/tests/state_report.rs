@@ -31,6 +31,7 @@ fn msg(sender: &str, body: &str) -> SmsMessage {
         sender: sender.into(),
         body: body.into(),
         received_at: Some("2026-11-20T09:15:00+08:00".into()),
+        known_contact: false,
     }
 }
 

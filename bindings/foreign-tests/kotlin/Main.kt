@@ -36,7 +36,7 @@ fun benchmark() {
 
 fun main() {
     val listener = SummaryGeneratingListener()
-    val request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(SmsGuardTest::class.java), selectClass(StateTest::class.java)).build()
+    val request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(SmsGuardTest::class.java), selectClass(StateTest::class.java), selectClass(ContactsTest::class.java)).build()
     LauncherFactory.create().execute(request, listener)
     val s = listener.summary
     s.printFailuresTo(PrintWriter(System.out, true), 20)

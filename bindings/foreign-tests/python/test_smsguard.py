@@ -306,12 +306,52 @@ class StateTest(unittest.TestCase):
             self.assertEqual(sg.Consent.REVOKED, v.consent, s)
 
 
+TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "testdata")
+
+
+def testdata(name):
+    with open(os.path.join(TESTDATA, name), encoding="utf-8") as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+class ContactsTest(unittest.TestCase):
+    """testdata/contacts.jsonl and report_carriers.jsonl: the known-contact flag and the carrier."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.guard = sg.SmsGuard()
+
+    def test_known_contact_vectors(self):
+        rows = testdata("contacts.jsonl")
+        self.assertGreaterEqual(len(rows), 6)
+        for v in rows:
+            m = sg.SmsMessage(sender=v["sender"], body=v["body"], received_at=None, known_contact=v["known_contact"])
+            got = self.guard.classify(m)
+            self.assertEqual(v["expect_action"], wire(got.action), v["id"])
+            self.assertEqual(v["expect_category"], wire(got.category), v["id"])
+            if v["expect_reason"]:
+                self.assertEqual(v["expect_reason"], got.reasons[0].code, v["id"])
+            else:
+                self.assertFalse(any(r.code.startswith("known_contact") for r in got.reasons), v["id"])
+
+    def test_carrier_vectors(self):
+        rows = testdata("report_carriers.jsonl")
+        self.assertGreaterEqual(len(rows), 8)
+        for v in rows:
+            carrier = sg.carrier_from_mcc_mnc(v["sim_operator"])
+            self.assertEqual(v["expect_carrier"], wire(carrier), v["id"])
+            plan = self.guard.report_for_carrier(sg.SmsMessage(sender=v["sender"], body=v["body"], received_at=None), carrier)
+            self.assertEqual(v["expect_first_channel"], plan.drafts[0].channel, v["id"])
+            self.assertEqual(v["expect_first_verified"], plan.drafts[0].verified, v["id"])
+
+
 if __name__ == "__main__":
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(
         unittest.TestSuite(
             [
                 unittest.defaultTestLoader.loadTestsFromTestCase(BindingsTest),
                 unittest.defaultTestLoader.loadTestsFromTestCase(StateTest),
+                unittest.defaultTestLoader.loadTestsFromTestCase(ContactsTest),
             ]
         )
     )

@@ -1,7 +1,7 @@
 //! Gaps between words (decorations, whitespace, split symbols) and evasion variants.
 //! Works on folded characters; every function is one linear pass.
 
-use super::is_decoration;
+use super::{chars_start_with, is_decoration};
 
 /// Evasions undone so far, in first-seen order, without duplicates.
 #[derive(Debug, Default)]
@@ -227,10 +227,6 @@ fn push_collapsed(out: &mut Vec<char>, run: impl Iterator<Item = char>) {
     }
 }
 
-fn starts_with(t: &[char], i: usize, pat: &str) -> bool {
-    (i..).zip(pat.chars()).all(|(k, p)| t.get(k) == Some(&p))
-}
-
 fn is_ascii_letter_at(t: &[char], i: Option<usize>) -> bool {
     i.and_then(|i| t.get(i)).is_some_and(|c| c.is_ascii_alphabetic())
 }
@@ -245,10 +241,10 @@ const ADD_VARIANTS: &[char] = &['+', '伽', '咖', '枷', '珈'];
 
 /// Length of a contact token (`微信`, `qq`, a lone `v`) starting at `i`, if any.
 fn contact_at(t: &[char], i: usize) -> Option<usize> {
-    if starts_with(t, i, "微信") {
+    if chars_start_with(t, i, "微信") {
         return Some(2);
     }
-    if starts_with(t, i, "qq") && !is_ascii_letter_at(t, Some(i + 2)) {
+    if chars_start_with(t, i, "qq") && !is_ascii_letter_at(t, Some(i + 2)) {
         return Some(2);
     }
     if t.get(i) == Some(&'v') && !is_ascii_letter_at(t, Some(i + 1)) {
@@ -306,7 +302,7 @@ pub(super) fn undo_variants(t: &[char], ev: &mut Evasions) -> Option<Vec<char>> 
                 continue;
             }
         }
-        if let Some(v) = WECHAT_VARIANTS.iter().find(|v| starts_with(t, i, v)) {
+        if let Some(v) = WECHAT_VARIANTS.iter().find(|v| chars_start_with(t, i, v)) {
             let len = v.chars().count();
             // `v信` / `微x` only as a token of their own, not inside a Latin word.
             let latin_edge = v.starts_with('v') && prev.is_some_and(|p| p.is_ascii_alphabetic())
@@ -320,7 +316,7 @@ pub(super) fn undo_variants(t: &[char], ev: &mut Evasions) -> Option<Vec<char>> 
             }
         }
         // 威信 is also an ordinary word (prestige): only when used as a contact.
-        if starts_with(t, i, "威信") {
+        if chars_start_with(t, i, "威信") {
             let before = prev.is_some_and(|&p| p == '加' || ADD_VARIANTS.contains(&p));
             let after = t.get(i + 2).is_some_and(|&n| n == '号' || n == ':' || n.is_ascii_alphanumeric());
             if before || after {
@@ -331,14 +327,14 @@ pub(super) fn undo_variants(t: &[char], ev: &mut Evasions) -> Option<Vec<char>> 
                 continue;
             }
         }
-        if starts_with(t, i, "扣扣") {
+        if chars_start_with(t, i, "扣扣") {
             changed = true;
             ev.add("variant:qq");
             out.extend(['q', 'q']);
             i += 2;
             continue;
         }
-        if starts_with(t, i, "企鹅号") || starts_with(t, i, "企鹅群") {
+        if chars_start_with(t, i, "企鹅号") || chars_start_with(t, i, "企鹅群") {
             changed = true;
             ev.add("variant:qq");
             out.extend(['q', 'q']);

@@ -5,7 +5,7 @@
 //! phone, amount, date/time, other number. Masked digits (`x`-runs, `*`-runs) count as digits.
 
 use super::clean::is_han;
-use super::EntityKind;
+use super::{chars_start_with, EntityKind};
 
 /// One entity as a span of character indices into the normalised text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,17 +118,13 @@ fn before(t: &[char], i: usize) -> char {
     i.checked_sub(1).map_or('\0', |p| at(t, p))
 }
 
-fn starts_with(t: &[char], i: usize, pat: &str) -> bool {
-    (i..).zip(pat.chars()).all(|(k, p)| t.get(k) == Some(&p))
-}
-
 fn ends_with(t: &[char], end: usize, pat: &str) -> bool {
     // Cheap rejection on the last character before counting.
     if end == 0 || pat.chars().next_back() != t.get(end - 1).copied() {
         return false;
     }
     let n = pat.chars().count();
-    end >= n && starts_with(t, end - n, pat)
+    end >= n && chars_start_with(t, end - n, pat)
 }
 
 /// Units and counters after which a single `x` is a masked digit.
@@ -304,7 +300,7 @@ impl Scanner<'_> {
             }
         }
         if url_placeholder
-            && starts_with(self.t, i, "url")
+            && chars_start_with(self.t, i, "url")
             && !p.is_ascii_alphabetic()
             && !self.c(i + 3).is_ascii_alphabetic()
         {
@@ -347,9 +343,9 @@ impl Scanner<'_> {
 
     fn url(&self, i: usize) -> Option<usize> {
         let t = self.t;
-        let scheme = if starts_with(t, i, "https://") {
+        let scheme = if chars_start_with(t, i, "https://") {
             Some(i + 8)
-        } else if starts_with(t, i, "http://") {
+        } else if chars_start_with(t, i, "http://") {
             Some(i + 7)
         } else {
             None
@@ -370,7 +366,7 @@ impl Scanner<'_> {
         let host = &t[i..host_end];
         let last_dot = host.iter().rposition(|&c| c == '.')?;
         let tld = &host[last_dot + 1..];
-        let www = starts_with(t, i, "www.") && tld.len() >= 2;
+        let www = chars_start_with(t, i, "www.") && tld.len() >= 2;
         let tld_ok = TLDS.iter().any(|d| d.chars().eq(tld.iter().copied()));
         // Labels must be non-empty, and the name must not be just digits (`12.50`).
         let labels_ok = !host.windows(2).any(|w| w[0] == '.' && w[1] == '.') && host[0] != '.';
@@ -438,7 +434,7 @@ impl Scanner<'_> {
         let mut han_skipped = 0;
         for _ in 0..24 {
             let c = self.c(k);
-            if kws.iter().any(|kw| kw.starts_with(c) && starts_with(self.t, k, kw)) {
+            if kws.iter().any(|kw| kw.starts_with(c) && chars_start_with(self.t, k, kw)) {
                 return true;
             }
             if is_window(c) || c.is_ascii_lowercase() || "您你的本次)】]』」".contains(c) {
@@ -536,7 +532,7 @@ impl Scanner<'_> {
         let is86 = self.real(s0, '8') && self.real(s0 + 1, '6');
         // Country code: `+86 …`, `0086…`, `86138…`.
         let (start, from) =
-            if n > 1 && ((buf[0] == 2 && is86) || (buf[0] == 4 && starts_with(self.t, s0, "0086"))) {
+            if n > 1 && ((buf[0] == 2 && is86) || (buf[0] == 4 && chars_start_with(self.t, s0, "0086"))) {
                 (groups.get(1).map_or(s0, |g| g.0), 1)
             } else if buf[0] == 13 && is86 {
                 buf[0] -= 2;
@@ -628,7 +624,7 @@ impl Scanner<'_> {
 
     fn unit_end(&self, e: usize) -> Option<usize> {
         let k = if self.c(e) == ' ' { e + 1 } else { e };
-        let u = AMOUNT_UNITS.iter().find(|u| starts_with(self.t, k, u))?;
+        let u = AMOUNT_UNITS.iter().find(|u| chars_start_with(self.t, k, u))?;
         let end = k + u.chars().count();
         match *u {
             // `5万人` is a count, not money.
@@ -645,8 +641,8 @@ impl Scanner<'_> {
         if matches!(self.c(j), '¥' | '$' | '€' | '£') {
             j += 1;
             prefixed = true;
-        } else if starts_with(t, j, "人民币")
-            || (starts_with(t, j, "rmb") && !before(t, j).is_ascii_alphabetic())
+        } else if chars_start_with(t, j, "人民币")
+            || (chars_start_with(t, j, "rmb") && !before(t, j).is_ascii_alphabetic())
         {
             j += 3;
             prefixed = true;

@@ -170,17 +170,21 @@ fn institution_kind(s: &str) -> Option<InstitutionKind> {
     })
 }
 
-/// Strip a trailing comment: `#` preceded by whitespace starts one (so `[#]` or `\#` in a regex
-/// stay literal).
-fn strip_comment(line: &str) -> &str {
+/// Where a trailing comment starts: `#` at the start or after whitespace (so `[#]` or `\#` in a
+/// regex stay literal). User rules use it to refuse values the pack parser would cut.
+pub(crate) fn comment_start(line: &str) -> Option<usize> {
     let mut prev_ws = true;
     for (i, c) in line.char_indices() {
         if c == '#' && prev_ws {
-            return &line[..i];
+            return Some(i);
         }
         prev_ws = c.is_whitespace();
     }
-    line
+    None
+}
+
+fn strip_comment(line: &str) -> &str {
+    comment_start(line).map_or(line, |i| &line[..i])
 }
 
 /// Parse `protect <action>/<category>`, `block <category>`, `hint <action>/<category> <weight>`.

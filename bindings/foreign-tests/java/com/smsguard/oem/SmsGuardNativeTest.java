@@ -123,6 +123,72 @@ public final class SmsGuardNativeTest {
         checkEq(r.signature, v.signature, at + "signature");
     }
 
+    /** A string field of a flat vector line (the vectors' values hold no escaped quotes). */
+    static String field(String line, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\"\\s*:\\s*(\"([^\"]*)\"|true|false)").matcher(line);
+        if (!m.find()) {
+            throw new AssertionError("no " + key);
+        }
+        return m.group(2) != null ? m.group(2) : m.group(1);
+    }
+
+    static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /**
+     * testdata/contacts.jsonl and report_carriers.jsonl through the JSON session the app uses:
+     * the `known_contact` message field, `sim_operator` in report_plan and the `carrier` op.
+     */
+    static void contactAndCarrierVectors() throws Exception {
+        String dir = System.getProperty("smsguard.testdata") + "/";
+        List<String> contacts = Files.readAllLines(Paths.get(dir + "contacts.jsonl"), StandardCharsets.UTF_8);
+        List<String> carriers = Files.readAllLines(Paths.get(dir + "report_carriers.jsonl"), StandardCharsets.UTF_8);
+        SmsGuardNative s = SmsGuardNative.openSession(null, null);
+        try {
+            test("json: known_contact vectors", () -> {
+                int n = 0;
+                for (String line : contacts) {
+                    if (line.trim().isEmpty()) {
+                        continue;
+                    }
+                    String msg = "{\"sender\":" + quote(field(line, "sender")) + ",\"body\":" + quote(field(line, "body"))
+                            + ",\"known_contact\":" + field(line, "known_contact") + "}";
+                    String out = s.call("{\"v\":1,\"op\":\"classify\",\"message\":" + msg + "}");
+                    String id = field(line, "id");
+                    checkEq(field(line, "expect_action"), field(out, "action"), id + " action");
+                    checkEq(field(line, "expect_category"), field(out, "category"), id + " category");
+                    String reason = field(line, "expect_reason");
+                    if (!reason.isEmpty()) {
+                        checkEq(reason, field(out, "code"), id + " first reason");
+                    }
+                    n++;
+                }
+                check(n >= 6, "only " + n + " contact vectors");
+            });
+            test("json: sim_operator puts the carrier's number first", () -> {
+                int n = 0;
+                for (String line : carriers) {
+                    if (line.trim().isEmpty()) {
+                        continue;
+                    }
+                    String id = field(line, "id");
+                    String c = s.call("{\"v\":1,\"op\":\"carrier\",\"sim_operator\":" + quote(field(line, "sim_operator")) + "}");
+                    checkEq(field(line, "expect_carrier"), field(c, "carrier"), id + " carrier");
+                    String plan = s.call("{\"v\":1,\"op\":\"report_plan\",\"sim_operator\":" + quote(field(line, "sim_operator"))
+                            + ",\"message\":{\"sender\":" + quote(field(line, "sender")) + ",\"body\":" + quote(field(line, "body")) + "}}");
+                    String drafts = plan.substring(plan.indexOf("\"drafts\""));
+                    checkEq(field(line, "expect_first_channel"), field(drafts, "channel"), id + " first channel");
+                    checkEq(field(line, "expect_first_verified"), field(drafts, "verified"), id + " verified");
+                    n++;
+                }
+                check(n >= 8, "only " + n + " carrier vectors");
+            });
+        } finally {
+            s.close();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         List<Row> rows = readExpected(System.getProperty("smsguard.expected"));
         SmsGuardNative guard = SmsGuardNative.open();
@@ -360,6 +426,8 @@ public final class SmsGuardNativeTest {
         }
         Arrays.sort(per);
         System.out.printf("benchmark: classify via JNI %.1f µs/call%n", per[per.length / 2]);
+
+        contactAndCarrierVectors();
 
         guard.close();
         System.out.println("jni: " + passed + " passed, " + failed + " failed");

@@ -1,12 +1,29 @@
 package com.smsguard.app
 
+import android.app.job.JobInfo
+import android.app.job.JobScheduler
+import android.content.ComponentName
 import android.content.Context
+import android.content.pm.PackageManager
+import android.database.Cursor
+import android.net.Uri
+import android.os.Build
+import android.provider.ContactsContract
+import android.telephony.TelephonyManager
 import android.database.sqlite.SQLiteDatabase
 import android.database.sqlite.SQLiteException
 import android.database.sqlite.SQLiteOpenHelper
 import android.database.sqlite.SQLiteStatement
 import android.util.Log
+import com.smsguard.app.core.DataWipe
+import com.smsguard.app.core.InboxRow
+import com.smsguard.app.core.KnownContacts
 import com.smsguard.app.core.Logger
+import com.smsguard.app.core.ReconcileResult
+import com.smsguard.app.core.Reconciler
+import com.smsguard.app.core.ReportStates
+import com.smsguard.app.core.Retention
+import com.smsguard.app.core.SentRow
 import com.smsguard.app.core.MessageActions
 import com.smsguard.app.core.MessageStore
 import com.smsguard.app.core.Row
@@ -89,7 +106,148 @@ object AppCore {
         }
     }
 
-    fun sorter(ctx: Context): Sorter = Sorter(client(ctx), store(ctx), log)
+    fun sorter(ctx: Context): Sorter = Sorter(client(ctx), store(ctx), log, contacts(ctx))
+
+    @Volatile private var contactsCache: Pair<Long, KnownContacts>? = null
+
+    /**
+     * The saved contacts' numbers (READ_CONTACTS is optional: without it nothing is a contact and
+     * nothing changes). Re-read at most every 10 minutes; never logged.
+     */
+    fun contacts(ctx: Context): KnownContacts {
+        if (ctx.checkSelfPermission("android.permission.READ_CONTACTS") != PackageManager.PERMISSION_GRANTED) return KnownContacts.NONE
+        val now = System.currentTimeMillis()
+        contactsCache?.let { (at, c) -> if (now - at < 10 * 60_000L) return c }
+        val numbers = ArrayList<String?>()
+        try {
+            ctx.contentResolver.query(
+                ContactsContract.CommonDataKinds.Phone.CONTENT_URI,
+                arrayOf(ContactsContract.CommonDataKinds.Phone.NUMBER), null, null, null,
+            )?.use { c -> while (c.moveToNext()) numbers.add(c.getString(0)) }
+        } catch (e: RuntimeException) {
+            log.log("contacts: unreadable (" + e.javaClass.simpleName + ")")
+        }
+        val k = KnownContacts(numbers)
+        contactsCache = Pair(now, k)
+        return k
+    }
+
+    /** The SIM's MCC-MNC (`getSimOperator`; per SIM through API 24 createForSubscriptionId), or null. */
+    fun simOperator(ctx: Context, subscriptionId: Long?): String? = try {
+        val tm = ctx.getSystemService(Context.TELEPHONY_SERVICE) as TelephonyManager
+        val forSim = if (subscriptionId != null && Build.VERSION.SDK_INT >= 24) {
+            try {
+                TelephonyManager::class.java.getMethod("createForSubscriptionId", Int::class.javaPrimitiveType)
+                    .invoke(tm, subscriptionId.toInt()) as? TelephonyManager
+            } catch (e: ReflectiveOperationException) {
+                null
+            }
+        } else {
+            null
+        }
+        (forSim ?: tm).simOperator?.takeIf { it.isNotEmpty() }
+    } catch (e: RuntimeException) {
+        null
+    }
+
+    /**
+     * Reconcile with content://sms/inbox since the last message seen (OEM task killers stop the
+     * receiver), then apply retention and look for drafted reports in content://sms/sent. Needs
+     * READ_SMS; null without it or when the inbox has nothing new.
+     */
+    fun reconcile(ctx: Context, full: Boolean, progress: ((Int, Int) -> Unit)? = null): ReconcileResult? {
+        val store = store(ctx) ?: throw StoreException("unavailable")
+        try {
+            Retention.purge(store, System.currentTimeMillis())
+        } catch (e: StoreException) {
+            log.log("retention: purge failed (" + e.message + ")")
+        }
+        if (ctx.checkSelfPermission("android.permission.READ_SMS") != PackageManager.PERMISSION_GRANTED) return null
+        try {
+            ReportStates.reconcileSent(store, sentRows(ctx, System.currentTimeMillis() - 7 * 86_400_000L), System.currentTimeMillis())
+        } catch (e: RuntimeException) {
+            log.log("reports: sent check failed (" + e.javaClass.simpleName + ")")
+        }
+        val since = if (full) 0L else Reconciler.since(store)
+        val cursor: Cursor = ctx.contentResolver.query(
+            Uri.parse("content://sms/inbox"), arrayOf("_id", "address", "body", "date"),
+            "date >= ?", arrayOf(since.toString()), "date ASC, _id ASC",
+        ) ?: return null
+        cursor.use { c ->
+            val total = c.count
+            if (total == 0) return null
+            val rows = object : Iterator<InboxRow> {
+                override fun hasNext(): Boolean = c.position < total - 1
+                override fun next(): InboxRow {
+                    c.moveToNext()
+                    return InboxRow(c.getLong(0), if (c.isNull(1)) null else c.getString(1), if (c.isNull(2)) null else c.getString(2), c.getLong(3))
+                }
+            }
+            return Reconciler.run(sorter(ctx), store, rows, total, 200, progress)
+        }
+    }
+
+    /** Rows of content://sms/sent since [since] (READ_SMS checked by the caller), newest first, at most 200. */
+    fun sentRows(ctx: Context, since: Long): List<SentRow> {
+        if (ctx.checkSelfPermission("android.permission.READ_SMS") != PackageManager.PERMISSION_GRANTED) return emptyList()
+        val c = ctx.contentResolver.query(
+            Uri.parse("content://sms/sent"), arrayOf("address", "body", "date"),
+            "date >= ?", arrayOf(since.toString()), "date DESC",
+        ) ?: return emptyList()
+        c.use {
+            val out = ArrayList<SentRow>()
+            while (it.moveToNext() && out.size < 200) out.add(SentRow(it.getString(0), it.getString(1), it.getLong(2)))
+            return out
+        }
+    }
+
+    /** Inbox rows for the share target's match (READ_SMS), newest first, the last 30 days. */
+    fun recentInbox(ctx: Context): List<InboxRow> {
+        if (ctx.checkSelfPermission("android.permission.READ_SMS") != PackageManager.PERMISSION_GRANTED) return emptyList()
+        val c = ctx.contentResolver.query(
+            Uri.parse("content://sms/inbox"), arrayOf("_id", "address", "body", "date"),
+            "date >= ?", arrayOf((System.currentTimeMillis() - 30 * 86_400_000L).toString()), "date DESC",
+        ) ?: return emptyList()
+        c.use {
+            val out = ArrayList<InboxRow>()
+            while (it.moveToNext() && out.size < 2000) out.add(InboxRow(it.getLong(0), it.getString(1), it.getString(2), it.getLong(3)))
+            return out
+        }
+    }
+
+    /**
+     * "Delete all data": the database rows, the engine's state file (and set-aside copies), every
+     * other private file and the caches; then a fresh engine session on no state.
+     */
+    @Synchronized
+    fun deleteAll(ctx: Context): Boolean {
+        val left = DataWipe.wipe(store(ctx), listOf(ctx.cacheDir, ctx.filesDir, File(statePath(ctx))))
+        try {
+            store(ctx)?.vacuum()
+        } catch (e: StoreException) {
+            log.log("wipe: vacuum failed")
+        }
+        client = null
+        contactsCache = null
+        stateUnreadable = false
+        stateWasReset = false
+        log.log("wipe: all data deleted (" + left.size + " left)")
+        return left.isEmpty()
+    }
+
+    /** The periodic reconcile (JobScheduler; every ~6 h on any network state, survives reboots without RECEIVE_BOOT_COMPLETED). */
+    fun scheduleReconcile(ctx: Context) {
+        try {
+            val js = ctx.getSystemService(Context.JOB_SCHEDULER_SERVICE) as JobScheduler
+            if (js.allPendingJobs.any { it.id == ReconcileJob.JOB_ID }) return
+            val job = JobInfo.Builder(ReconcileJob.JOB_ID, ComponentName(ctx, ReconcileJob::class.java))
+                .setPeriodic(6 * 3_600_000L)
+                .build()
+            js.schedule(job)
+        } catch (e: RuntimeException) {
+            log.log("job: schedule failed (" + e.javaClass.simpleName + ")")
+        }
+    }
 
     fun actions(ctx: Context): MessageActions? = store(ctx)?.let { MessageActions(client(ctx), it) }
 }

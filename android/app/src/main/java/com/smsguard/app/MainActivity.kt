@@ -1,10 +1,10 @@
 package com.smsguard.app
 
 import android.app.Activity
+import android.content.ComponentName
 import android.content.Context
 import android.content.Intent
 import android.content.pm.PackageManager
-import android.database.Cursor
 import android.net.Uri
 import android.os.Build
 import android.os.Bundle
@@ -17,7 +17,10 @@ import android.widget.LinearLayout
 import android.widget.ListView
 import android.widget.TextView
 import com.smsguard.app.core.ImportResult
-import com.smsguard.app.core.InboxRow
+import com.smsguard.app.core.Reconciler
+import com.smsguard.app.core.ReportQueue
+import com.smsguard.app.core.ScreenIntent
+import com.smsguard.app.core.Vendors
 import com.smsguard.app.core.MessageStore
 import com.smsguard.app.core.StoredMessage
 import com.smsguard.app.core.Text
@@ -30,8 +33,8 @@ import com.smsguard.app.core.Text
 class MainActivity : Activity() {
     companion object {
         private const val REQ_PERMS = 1
+        private const val REQ_QUEUE = 2
         private const val EXTRA_FOLDER = "folder"
-        private const val META_IMPORTED = "imported_until"
 
         fun intent(ctx: Context, folder: String): Intent =
             Intent(ctx, MainActivity::class.java).putExtra(EXTRA_FOLDER, folder).addFlags(Intent.FLAG_ACTIVITY_SINGLE_TOP)
@@ -49,6 +52,10 @@ class MainActivity : Activity() {
     private var importing = false
     private var askedStartOver = false
     private var english = false
+    private lateinit var missedBox: LinearLayout
+    private lateinit var reportSelected: Button
+    private val selected = LinkedHashSet<Long>()
+    private var queue: ReportQueue? = null
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
@@ -80,11 +87,28 @@ class MainActivity : Activity() {
         importRow.addView(Ui.weighted(importLine))
         root.addView(importRow)
 
+        missedBox = Ui.vertical(this)
+        root.addView(missedBox)
+        reportSelected = Ui.button(this, "") {
+            queue = ReportQueue(adapter.items.map { it.id }.filter { it in selected })
+            reportNext()
+        }
+        reportSelected.visibility = View.GONE
+        root.addView(reportSelected)
+
         emptyLine = Ui.text(this, getString(R.string.empty_folder))
         root.addView(emptyLine)
         val list = ListView(this)
         list.adapter = adapter
-        list.setOnItemClickListener { _, _, pos, _ -> startActivity(MessageActivity.intent(this, adapter.items[pos].id)) }
+        list.setOnItemClickListener { _, _, pos, _ ->
+            val id = adapter.items[pos].id
+            if (selected.isNotEmpty()) toggle(id) else startActivity(MessageActivity.intent(this, id))
+        }
+        // 垃圾: long-press selects several to report one after another
+        list.setOnItemLongClickListener { _, _, pos, _ ->
+            if (folder == "junk") toggle(adapter.items[pos].id)
+            folder == "junk"
+        }
         list.layoutParams = LinearLayout.LayoutParams(ViewGroup.LayoutParams.MATCH_PARENT, 0, 1f)
         root.addView(list)
 
@@ -92,14 +116,18 @@ class MainActivity : Activity() {
         nav.addView(Ui.weighted(Ui.button(this, getString(R.string.menu_consent)) { startActivity(Intent(this, ConsentActivity::class.java)) }))
         nav.addView(Ui.weighted(Ui.button(this, getString(R.string.menu_rules)) { startActivity(Intent(this, RulesActivity::class.java)) }))
         nav.addView(Ui.weighted(Ui.button(this, getString(R.string.menu_settings)) { startActivity(Intent(this, SettingsActivity::class.java)) }))
+        nav.addView(Ui.weighted(Ui.button(this, getString(R.string.menu_reports)) { startActivity(Intent(this, ReportsActivity::class.java)) }))
         root.addView(nav)
         root.addView(Ui.text(this, getString(R.string.background_hint), 12f))
         setContentView(root)
 
         val wanted = arrayListOf("android.permission.RECEIVE_SMS", "android.permission.READ_SMS")
         if (Build.VERSION.SDK_INT >= 33) wanted.add(Notifier.POST_NOTIFICATIONS)
+        // optional: saved contacts are never sorted as junk or promotion; refusing changes nothing else
+        wanted.add("android.permission.READ_CONTACTS")
         val missing = wanted.filter { checkSelfPermission(it) != PackageManager.PERMISSION_GRANTED }
         if (missing.isNotEmpty() && savedInstanceState == null) requestPermissions(missing.toTypedArray(), REQ_PERMS)
+        AppCore.scheduleReconcile(this)
     }
 
     override fun onNewIntent(intent: Intent) {
@@ -121,7 +149,16 @@ class MainActivity : Activity() {
 
     private fun canReadSms() = checkSelfPermission("android.permission.READ_SMS") == PackageManager.PERMISSION_GRANTED
 
+    private fun toggle(id: Long) {
+        if (!selected.remove(id)) selected.add(id)
+        reportSelected.text = getString(R.string.report_selected, selected.size)
+        reportSelected.visibility = if (selected.isEmpty()) View.GONE else View.VISIBLE
+        adapter.notifyDataSetChanged()
+    }
+
     private fun selectFolder(f: String) {
+        selected.clear()
+        reportSelected.visibility = View.GONE
         folder = f
         refresh()
     }
@@ -140,14 +177,15 @@ class MainActivity : Activity() {
             AppCore.client(this) // opens the session, so a damaged state file is known below
             val store = AppCore.store(this) ?: throw com.smsguard.app.core.StoreException("unavailable")
             if (f == "junk") store.clearBlocked()
-            Pair(store.counts(), store.list(f))
+            Triple(store.counts(), store.list(f), Reconciler.missed(store))
         }, onError = {
             lines.add(getString(R.string.db_error))
             stateLines(lines)
             status.text = lines.joinToString("\n")
             status.visibility = View.VISIBLE
-        }) { (counts, items) ->
+        }) { (counts, items, missed) ->
             stateLines(lines)
+            missedLine(missed)
             for ((k, b) in folderButtons) {
                 b.text = getString(R.string.folder_count, Ui.folderName(this, k), (counts[k] ?: 0L).toInt())
                 b.isSelected = k == f
@@ -198,34 +236,53 @@ class MainActivity : Activity() {
         }
     }
 
-    private fun runImport(full: Boolean): ImportResult? {
-        val store = AppCore.store(this) ?: throw com.smsguard.app.core.StoreException("unavailable")
-        val since = if (full) 0L else (store.meta(META_IMPORTED)?.toLongOrNull()?.minus(DateUtils.DAY_IN_MILLIS) ?: 0L)
-        val cursor: Cursor = contentResolver.query(
-            Uri.parse("content://sms/inbox"), arrayOf("_id", "address", "body", "date"),
-            "date >= ?", arrayOf(since.toString()), "date ASC",
-        ) ?: return null
-        try {
-            val total = cursor.count
-            if (total == 0) return null
-            var newest = since
-            val rows = object : Iterator<InboxRow> {
-                override fun hasNext(): Boolean = cursor.position < total - 1
-                override fun next(): InboxRow {
-                    cursor.moveToNext()
-                    val date = cursor.getLong(3)
-                    if (date > newest) newest = date
-                    return InboxRow(cursor.getLong(0), if (cursor.isNull(1)) null else cursor.getString(1), if (cursor.isNull(2)) null else cursor.getString(2), date)
+    private fun runImport(full: Boolean): ImportResult? =
+        AppCore.reconcile(this, full) { done, all -> runOnUiThread { importLine.text = getString(R.string.import_progress, done, all) } }?.import
+
+    /** "错过 N 条" with the vendor's auto-start / battery screen (each guarded by resolveActivity). */
+    private fun missedLine(n: Int) {
+        missedBox.removeAllViews()
+        if (n <= 0) return
+        missedBox.addView(Ui.text(this, getString(R.string.missed_n, n), 14f))
+        val screen = Vendors.firstResolvable(Vendors.screens(Build.MANUFACTURER)) { s -> intentFor(s).resolveActivity(packageManager) != null }
+        if (screen != null) {
+            missedBox.addView(Ui.button(this, getString(R.string.missed_fix)) {
+                try {
+                    startActivity(intentFor(screen))
+                } catch (e: RuntimeException) {
+                    startActivity(intentFor(ScreenIntent(null, null, Vendors.APP_DETAILS)))
                 }
-            }
-            val r = AppCore.sorter(this).import(rows, total, 200) { done, all ->
-                runOnUiThread { importLine.text = getString(R.string.import_progress, done, all) }
-            }
-            if (!r.storeFailed && !r.engineFailed) store.setMeta(META_IMPORTED, newest.toString())
-            return r
-        } finally {
-            cursor.close()
+            })
         }
+        if (Vendors.needsMiuiNotificationSmsNote(Build.MANUFACTURER)) missedBox.addView(Ui.text(this, getString(R.string.miui_notification_sms), 12f))
+        missedBox.addView(Ui.button(this, getString(R.string.ok)) {
+            bg({ AppCore.store(this)?.let { Reconciler.acknowledge(it) } }) { missedBox.removeAllViews() }
+        })
+    }
+
+    private fun intentFor(s: ScreenIntent): Intent = when {
+        s.pkg != null && s.cls != null -> Intent().setComponent(ComponentName(s.pkg, s.cls))
+        s.action == Vendors.APP_DETAILS -> Intent(s.action, Uri.parse("package:$packageName"))
+        else -> Intent(s.action)
+    }.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
+
+    /** "Report the selected": one after another, each from its detail screen. */
+    private fun reportNext() {
+        val q = queue ?: return
+        val next = q.next()
+        if (next == null) {
+            queue = null
+            selected.clear()
+            refresh()
+            return
+        }
+        @Suppress("DEPRECATION")
+        startActivityForResult(MessageActivity.intent(this, next, report = true), REQ_QUEUE)
+    }
+
+    @Deprecated("Activity API")
+    override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
+        if (requestCode == REQ_QUEUE) reportNext()
     }
 
     private inner class MessagesAdapter : BaseAdapter() {
@@ -245,7 +302,9 @@ class MainActivity : Activity() {
             val time = DateUtils.formatDateTime(ctx, m.receivedMillis, DateUtils.FORMAT_SHOW_DATE or DateUtils.FORMAT_SHOW_TIME)
             val reason = m.verdict.firstReason?.text(english) ?: ""
             val body = if (m.body.isEmpty()) getString(R.string.empty_body) else Text.preview(m.body, 60)
-            tv.text = "$sender · $time · ${Ui.categoryName(ctx, m.verdict.category)}\n$reason\n$body"
+            val mark = if (m.id in selected) "☑ " else ""
+            val shownBody = if (m.bodyDropped) getString(R.string.body_dropped) else body
+            tv.text = "$mark$sender · $time · ${Ui.categoryName(ctx, m.verdict.category)}\n$reason\n$shownBody"
             return tv
         }
     }

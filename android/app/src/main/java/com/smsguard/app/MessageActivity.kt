@@ -5,13 +5,13 @@ import android.app.AlertDialog
 import android.content.Context
 import android.content.Intent
 import android.os.Bundle
-import android.telephony.TelephonyManager
 import android.text.format.DateUtils
 import android.view.View
 import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
-import com.smsguard.app.core.Carriers
+import com.smsguard.app.core.Share
+import com.smsguard.app.core.UnsubscribeGate
 import com.smsguard.app.core.Reason
 import com.smsguard.app.core.ReportOption
 import com.smsguard.app.core.ReportPlan
@@ -30,7 +30,11 @@ import com.smsguard.app.core.UnsubscribeDraft
 class MessageActivity : Activity() {
     companion object {
         private const val EXTRA_ID = "id"
-        fun intent(ctx: Context, id: Long): Intent = Intent(ctx, MessageActivity::class.java).putExtra(EXTRA_ID, id)
+        private const val EXTRA_REPORT = "report"
+
+        /** [report]: open the report choices at once (share target, "report the selected"). */
+        fun intent(ctx: Context, id: Long, report: Boolean = false): Intent =
+            Intent(ctx, MessageActivity::class.java).putExtra(EXTRA_ID, id).putExtra(EXTRA_REPORT, report)
     }
 
     private var id = -1L
@@ -40,6 +44,7 @@ class MessageActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         id = intent.getLongExtra(EXTRA_ID, -1L)
+        autoReport = intent.getBooleanExtra(EXTRA_REPORT, false)
         english = Ui.english(this)
         val scroll = ScrollView(this)
         content = Ui.vertical(this)
@@ -48,14 +53,17 @@ class MessageActivity : Activity() {
         load()
     }
 
-    private class Loaded(val m: StoredMessage, val plan: ReportPlan?, val options: List<ReportOption>, val unsub: UnsubscribeDraft?)
+    private class Loaded(val m: StoredMessage, val plan: ReportPlan?, val options: List<ReportOption>, val unsub: UnsubscribeDraft?, val offerUnsub: Boolean)
+
+    private var autoReport = false
 
     private fun load() {
         bg({
             val actions = AppCore.actions(this) ?: throw StoreException("unavailable")
             val m = AppCore.store(this)?.get(id) ?: throw StoreException("message not found")
             val (plan, options) = try {
-                actions.reportOptions(id, carrier(m.subscriptionId))
+                // dual SIM: the receiving SIM's operator; the core maps it and orders the drafts
+                actions.reportOptions(id, simOperator = AppCore.simOperator(this, m.subscriptionId))
             } catch (e: com.smsguard.app.core.EngineException) {
                 Pair(null, emptyList())
             }
@@ -64,26 +72,15 @@ class MessageActivity : Activity() {
             } catch (e: com.smsguard.app.core.EngineException) {
                 null
             }
-            Loaded(m, plan, options, unsub)
-        }) { show(it) }
-    }
-
-    /** The report carrier: the receiving SIM's operator when known (API 24 createForSubscriptionId), else the default SIM's. */
-    private fun carrier(subscriptionId: Long?): String? = try {
-        val tm = getSystemService(Context.TELEPHONY_SERVICE) as TelephonyManager
-        val forSim = if (subscriptionId != null) {
-            try {
-                TelephonyManager::class.java.getMethod("createForSubscriptionId", Int::class.javaPrimitiveType)
-                    .invoke(tm, subscriptionId.toInt()) as? TelephonyManager
-            } catch (e: ReflectiveOperationException) {
-                null
+            Loaded(m, plan, options, unsub, UnsubscribeGate.offer(m.verdict, m.sender, unsub))
+        }) { l ->
+            show(l)
+            if (autoReport) {
+                autoReport = false
+                // not reportable (a transaction, consented marketing…): the detail says why
+                if (l.options.isNotEmpty() && l.plan != null) report(l.plan, l.options)
             }
-        } else {
-            null
         }
-        Carriers.fromMccMnc((forSim ?: tm).simOperator)
-    } catch (e: Exception) {
-        null
     }
 
     private fun reasonsText(rs: List<Reason>): String = rs.joinToString("\n") { "• " + it.text(english) }
@@ -91,6 +88,7 @@ class MessageActivity : Activity() {
     private fun show(l: Loaded) {
         content.removeAllViews()
         val m = l.m
+        shown = m
         val v = m.verdict
         val sender = m.sender.ifEmpty { getString(R.string.unknown_sender) }
         val time = DateUtils.formatDateTime(this, m.receivedMillis, DateUtils.FORMAT_SHOW_DATE or DateUtils.FORMAT_SHOW_TIME or DateUtils.FORMAT_SHOW_YEAR)
@@ -121,11 +119,17 @@ class MessageActivity : Activity() {
         }
         val unsub = l.unsub
         val unsubIntent = SendIntents.unsubscribe(unsub)
-        if (unsub != null && unsubIntent != null) {
+        if (!l.offerUnsub && (v.action == "junk" || v.action == "promotion") && m.sender.isNotEmpty()) {
+            // fraud or a personal number: a reply would confirm the number is live; block instead
+            content.addView(Ui.button(this, getString(R.string.action_block_sender)) {
+                bg({ AppCore.client(this).rulesAdd("block", "sender", m.sender) }) { Ui.toast(this, getString(R.string.blocked_sender)) }
+            })
+        }
+        if (l.offerUnsub && unsub != null && unsubIntent != null) {
             content.addView(Ui.button(this, getString(R.string.action_unsubscribe) + " (" + unsub.body + " → " + unsub.destination + ")") {
                 warnThen(unsub.warnings) {
                     if (Ui.openSms(this, unsubIntent)) {
-                        pending = Pending(null, unsub.destination, unsub.body, System.currentTimeMillis())
+                        pending = Pending(null, unsub.destination, unsub.body, System.currentTimeMillis(), null)
                     }
                 }
             })
@@ -152,7 +156,7 @@ class MessageActivity : Activity() {
     }
 
     /** A draft handed to the SMS app: [channel] null = the unsubscribe reply. */
-    private class Pending(val channel: String?, val destination: String, val body: String, val openedAt: Long)
+    private class Pending(val channel: String?, val destination: String, val body: String, val openedAt: Long, val reportId: Long?)
 
     private var pending: Pending? = null
 
@@ -165,10 +169,12 @@ class MessageActivity : Activity() {
         val p = pending ?: return
         pending = null
         bg({ sentRows(p.openedAt) }) { rows ->
-            if (SentCheck.wasSent(p.destination, p.body, p.openedAt, rows)) {
-                record(p)
-            } else {
-                Ui.confirm(this, getString(if (p.channel == null) R.string.unsubscribe_confirm else R.string.report_confirm)) { record(p) }
+            when {
+                SentCheck.wasSent(p.destination, p.body, p.openedAt, rows) -> record(p)
+                // the unsubscribe reply: the user's word is enough to revoke consent
+                p.channel == null -> Ui.confirm(this, getString(R.string.unsubscribe_confirm)) { record(p) }
+                // a report stays "drafted" until content://sms/sent shows it (checked again on every start)
+                else -> Ui.toast(this, getString(R.string.report_drafted))
             }
         }
     }
@@ -196,7 +202,10 @@ class MessageActivity : Activity() {
                 load()
             }
         } else {
-            bg({ AppCore.actions(this)!!.reportSent(id, channel) }) { recorded ->
+            bg({
+                p.reportId?.let { AppCore.store(this)?.markSent(it, System.currentTimeMillis()) }
+                AppCore.actions(this)!!.reportSent(id, channel)
+            }) { recorded ->
                 Ui.toast(this, getString(if (recorded) R.string.report_recorded else R.string.report_already))
             }
         }
@@ -212,6 +221,15 @@ class MessageActivity : Activity() {
             .setNegativeButton(R.string.cancel, null).show()
     }
 
+    private var shown: StoredMessage? = null
+
+    /** "Copy for the 12321 website": number, time received (local), the verbatim text — the form's order. */
+    private fun web12321(o: ReportOption): String {
+        val m = shown ?: return o.copyText
+        val time = java.text.SimpleDateFormat("yyyy-MM-dd HH:mm", java.util.Locale.ROOT).format(java.util.Date(m.receivedMillis))
+        return Share.copyFor12321Web(m.sender, time, m.body)
+    }
+
     private fun report(plan: ReportPlan, options: List<ReportOption>) {
         val labels = options.map { o ->
             o.channel + (o.destination?.let { " · $it" } ?: "") + (if (o.verified) "" else " " + getString(R.string.report_unverified))
@@ -223,13 +241,21 @@ class MessageActivity : Activity() {
 
     private fun reportWith(o: ReportOption) {
         val sms = o.sms
-        val b = AlertDialog.Builder(this).setMessage((if (sms == null) getString(R.string.report_copy_hint) + "\n\n" else "") + o.body)
-            .setNeutralButton(R.string.action_copy) { _, _ -> Ui.copy(this, o.copyText) }
+        val copyText = if (o.channel == "12321_web") web12321(o) else o.copyText
+        val b = AlertDialog.Builder(this).setMessage((if (sms == null) getString(R.string.report_copy_hint) + "\n\n" else "") + copyText)
+            .setNeutralButton(R.string.action_copy) { _, _ -> Ui.copy(this, copyText) }
             .setNegativeButton(R.string.cancel, null)
         if (sms != null) {
             b.setPositiveButton(R.string.action_open_sms) { _, _ ->
+                val at = System.currentTimeMillis()
                 if (Ui.openSms(this, sms)) {
-                    pending = Pending(o.channel, o.destination ?: "", o.body, System.currentTimeMillis())
+                    val dest = o.destination ?: ""
+                    val body = o.body
+                    val channel = o.channel
+                    pending = Pending(channel, dest, body, at, null)
+                    bg({ AppCore.store(this)?.reportDrafted(id, channel, dest, body, at) }) { rid ->
+                        pending?.takeIf { it.openedAt == at }?.let { pending = Pending(it.channel, it.destination, it.body, it.openedAt, rid) }
+                    }
                 }
             }
         }

@@ -98,6 +98,9 @@ object Notifier {
 
     /** The quiet "已拦截 N 条" line; opens the junk folder. */
     fun showSummary(ctx: Context, nm: NotificationManager, count: Long) {
+        // every path that posts checks the runtime permission and creates its channel first
+        if (!canPost(ctx)) return
+        ensureChannels(ctx, nm)
         val n = builder(ctx, CH_SUMMARY)
             .setSmallIcon(android.R.drawable.ic_dialog_info)
             .setContentTitle(ctx.getString(R.string.notif_blocked, count.toInt()))

@@ -8,13 +8,22 @@ import android.os.Bundle
 import android.widget.CheckBox
 import android.widget.EditText
 import android.widget.TextView
+import com.smsguard.app.core.Retention
 
-/** Strict mode, the on-device model, and rules export (to the clipboard) / import (pasted). */
+/**
+ * Strict mode, the on-device model, rules export (to the clipboard) / import (pasted), how long
+ * message bodies are kept, and "delete all data".
+ */
 class SettingsActivity : Activity() {
     private lateinit var strict: CheckBox
     private lateinit var model: CheckBox
     private lateinit var line: TextView
     private var loading = true
+    private lateinit var retention: TextView
+
+    private fun showRetention(days: Int) {
+        retention.text = getString(R.string.retention_line, days)
+    }
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
@@ -35,7 +44,31 @@ class SettingsActivity : Activity() {
             }
         })
         root.addView(Ui.button(this, getString(R.string.rules_import)) { importDialog() })
+
+        // retention: message bodies kept N days (codes 24 h); verdicts and hashes stay
+        retention = Ui.text(this, "", 14f)
+        root.addView(retention)
+        val days = Ui.horizontal(this)
+        for (d in listOf(7, 30, 90)) {
+            days.addView(Ui.weighted(Ui.button(this, getString(R.string.retention_days, d)) {
+                bg({
+                    val st = AppCore.store(this) ?: throw com.smsguard.app.core.StoreException("unavailable")
+                    Retention.setBodyDays(st, d)
+                    Retention.purge(st, System.currentTimeMillis())
+                    d
+                }) { showRetention(it) }
+            }))
+        }
+        root.addView(days)
+        root.addView(Ui.button(this, getString(R.string.delete_all)) {
+            AlertDialog.Builder(this).setMessage(R.string.delete_all_confirm)
+                .setPositiveButton(R.string.delete_all) { _, _ ->
+                    bg({ AppCore.deleteAll(this) }) { ok -> line.text = getString(if (ok) R.string.delete_all_done else R.string.delete_all_partly) }
+                }
+                .setNegativeButton(R.string.cancel, null).show()
+        })
         setContentView(root)
+        bg({ AppCore.store(this)?.let { Retention.bodyDays(it) } ?: Retention.DEFAULT_BODY_DAYS }) { showRetention(it) }
         bg({ AppCore.client(this).settingsGet() }, onError = { line.text = Ui.describe(this, it) }) { show(it) }
     }
 

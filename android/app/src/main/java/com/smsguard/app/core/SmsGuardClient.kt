@@ -14,13 +14,18 @@ class EngineException(
     val item: String? = null,
 ) : Exception("$kind: $detail")
 
-/** An SMS as the engine takes it. [receivedAt] is kept verbatim by the engine. */
-data class Message(val sender: String?, val body: String, val receivedAt: String? = null) {
+/**
+ * An SMS as the engine takes it. [receivedAt] is kept verbatim by the engine. [knownContact]: the
+ * sender is a saved contact (only known with READ_CONTACTS): junk or promotion from it goes to the
+ * inbox unless the user blocked it.
+ */
+data class Message(val sender: String?, val body: String, val receivedAt: String? = null, val knownContact: Boolean = false) {
     fun toJson(): Map<String, Any?> {
         val m = LinkedHashMap<String, Any?>()
         m["sender"] = sender ?: ""
         m["body"] = body
         if (receivedAt != null) m["received_at"] = receivedAt
+        if (knownContact) m["known_contact"] = true
         return m
     }
 }
@@ -183,10 +188,15 @@ class SmsGuardClient(private val native: Native) {
     /** The explanation document (has `verdict`), as parsed JSON. */
     fun explain(m: Message): Map<String, Any?> = read("explain") { request("explain", mapOf("message" to m.toJson())).asObj() }
 
-    fun reportPlan(m: Message, carrier: String? = null): ReportPlan = read("report_plan") {
+    /**
+     * The report plan. [simOperator]: the receiving SIM's MCC-MNC (`getSimOperator`); the core maps
+     * it to the carrier whose number comes first ([carrier], a carrier name, wins when given).
+     */
+    fun reportPlan(m: Message, carrier: String? = null, simOperator: String? = null): ReportPlan = read("report_plan") {
         val f = LinkedHashMap<String, Any?>()
         f["message"] = m.toJson()
         if (carrier != null) f["carrier"] = carrier
+        if (simOperator != null) f["sim_operator"] = simOperator
         val o = request("report_plan", f).asObj()
         ReportPlan(
             key = o["key"]?.toString(),
@@ -284,6 +294,11 @@ class SmsGuardClient(private val native: Native) {
         if (model != null) f["model"] = model
         val o = request("settings_set", f).asObj()
         Settings(o.bool("strict"), o.bool("model"))
+    }
+
+    /** The carrier name (`china_mobile` … `unknown`) of a SIM's MCC-MNC: the core's mapping, not a copy. */
+    fun carrier(simOperator: String?): String = read("carrier") {
+        request("carrier", mapOf("sim_operator" to (simOperator ?: ""))).asObj().str("carrier")
     }
 
     fun stateInfo(): Map<String, Any?> = read("state_info") { request("state_info").asObj() }

@@ -19,7 +19,13 @@ class ImportResult(
  * android.*. Failures are reported in the outcome (and logged without text or numbers); nothing
  * here throws for bad input.
  */
-class Sorter(private val client: SmsGuardClient, private val store: MessageStore?, private val logger: Logger? = null) {
+class Sorter(
+    private val client: SmsGuardClient,
+    private val store: MessageStore?,
+    private val logger: Logger? = null,
+    /** Saved contacts (empty without READ_CONTACTS): their messages carry the known-contact flag. */
+    private val contacts: KnownContacts = KnownContacts.NONE,
+) {
 
     /** Classifies and stores the parts of one SMS_RECEIVED broadcast ([subscriptionId]: the receiving SIM). */
     fun onReceived(parts: List<SmsPart?>, nowMillis: Long, subscriptionId: Long? = null): ReceiveOutcome {
@@ -34,7 +40,7 @@ class Sorter(private val client: SmsGuardClient, private val store: MessageStore
         var engineFailed = false
         for (a in assembled) {
             val ts = if (a.timestampMillis > 0) a.timestampMillis else nowMillis
-            val msg = Message(a.sender, a.body, Times.iso(ts))
+            val msg = Message(a.sender, a.body, Times.iso(ts), contacts.isKnown(a.sender))
             val verdict = try {
                 client.classify(msg)
             } catch (e: EngineException) {
@@ -58,6 +64,9 @@ class Sorter(private val client: SmsGuardClient, private val store: MessageStore
                 logger?.log("store: unavailable; verdict shown, not kept")
                 storeFailed = true
             }
+            // The verdict only (action/category are fixed identifiers): what a device smoke test
+            // reads from logcat; never the sender or the text.
+            logger?.log("sms: sorted ${verdict.action}/${verdict.category}")
             out.add(Sorted(id, msg, verdict, NotificationPolicy.afterClassify(verdict)))
         }
         return ReceiveOutcome(out, storeFailed, engineFailed)
@@ -89,7 +98,7 @@ class Sorter(private val client: SmsGuardClient, private val store: MessageStore
                     }
                 }
                 if (fresh.isNotEmpty()) {
-                    val msgs = fresh.map { Message(it.sender ?: "", it.body ?: "", Times.iso(it.dateMillis)) }
+                    val msgs = fresh.map { Message(it.sender ?: "", it.body ?: "", Times.iso(it.dateMillis), contacts.isKnown(it.sender)) }
                     val verdicts = client.classifyBatch(msgs)
                     st.transaction {
                         for (i in fresh.indices) st.insert(msgs[i], fresh[i].dateMillis, verdicts[i], fresh[i].providerId)
@@ -139,9 +148,10 @@ class MessageActions(private val client: SmsGuardClient, private val store: Mess
         return v
     }
 
-    fun reportOptions(id: Long, carrier: String?): Pair<ReportPlan, List<ReportOption>> {
+    /** [simOperator]: the receiving SIM's MCC-MNC; the core picks the carrier from it. */
+    fun reportOptions(id: Long, carrier: String? = null, simOperator: String? = null): Pair<ReportPlan, List<ReportOption>> {
         val m = store.get(id) ?: throw StoreException("message not found")
-        val plan = client.reportPlan(m.message, carrier)
+        val plan = client.reportPlan(m.message, carrier, simOperator)
         return Pair(plan, SendIntents.reportOptions(plan))
     }
 
@@ -158,18 +168,5 @@ class MessageActions(private val client: SmsGuardClient, private val store: Mess
     fun unsubscribeSent(id: Long): ConsentEntry? {
         val m = store.get(id) ?: throw StoreException("message not found")
         return client.unsubscribeSent(m.message)
-    }
-}
-
-object Carriers {
-    /** The report carrier for a SIM's MCC-MNC (460xx), or null when unknown. */
-    fun fromMccMnc(mccMnc: String?): String? {
-        if (mccMnc == null || !mccMnc.startsWith("460") || mccMnc.length < 5) return null
-        return when (mccMnc.substring(3)) {
-            "00", "02", "04", "07", "08" -> "china_mobile"
-            "01", "06", "09" -> "china_unicom"
-            "03", "05", "11" -> "china_telecom"
-            else -> null
-        }
     }
 }

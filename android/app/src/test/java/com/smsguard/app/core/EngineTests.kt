@@ -51,6 +51,18 @@ object EngineTests {
     private const val PERSONAL = "今晚七点老地方吃饭，别迟到哈"
 
     fun register() {
+        test("receive: the verdict is logged as action/category, never sender or text") {
+            env { e ->
+                val t = 1_700_000_000_000L
+                val parts = SCAM_PARTS.mapIndexed { i, p -> SmsPart(SCAM_SENDER, p, t + i) }
+                val v = e.sorter.onReceived(parts, t).sorted.single().verdict
+                val line = "sms: sorted ${v.action}/${v.category}"
+                check(e.log.lines.contains(line)) { "missing '$line' in ${e.log.lines}" }
+                for (l in e.log.lines) {
+                    check(!l.contains(SCAM_SENDER) && SCAM_PARTS.none { p -> l.contains(p.take(6)) }) { l }
+                }
+            }
+        }
         test("engine: version answers through the JSON session") {
             env { e ->
                 val v = e.client.version()

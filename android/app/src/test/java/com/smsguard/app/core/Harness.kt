@@ -60,6 +60,8 @@ fun main(args: Array<String>) {
     LogicTests.register()
     StoreTests.register()
     EngineTests.register()
+    PhoneTests.register()
+    ManifestTests.register()
     val failed = Harness.run(args.firstOrNull())
     System.exit(if (failed == 0) 0 else 1)
 }

@@ -94,15 +94,6 @@ object LogicTests {
             check(SentCheck.wasSent("+8610690001", "T", t, listOf(SentRow("10690001", "T", t))))
         }
 
-        test("carriers: MCC-MNC picks the report carrier") {
-            eq("china_mobile", Carriers.fromMccMnc("46000"))
-            eq("china_unicom", Carriers.fromMccMnc("46001"))
-            eq("china_telecom", Carriers.fromMccMnc("46011"))
-            eq(null, Carriers.fromMccMnc("46015"))
-            eq(null, Carriers.fromMccMnc("310260"))
-            eq(null, Carriers.fromMccMnc(null))
-        }
-
         test("notify: codes and personal get nothing, promotions quiet, junk into the summary") {
             fun v(a: String, c: String) = Verdict(a, c, 0.9, null, "port106", null, emptyList())
             eq(NotifyDecision.NONE, NotificationPolicy.afterClassify(v("transaction", "otp")))
