@@ -64,10 +64,9 @@ fn id_lists() -> Vec<Vec<i64>> {
     lists
 }
 
-fn reference(onnx: &[u8]) -> TypedRunnableModel {
+fn reference(onnx: &[u8]) -> Arc<TypedRunnableModel> {
     let model = tract_onnx::onnx().model_for_read(&mut &onnx[..]).expect("onnx parses");
-    let plan = model.into_optimized().expect("optimises").into_runnable().expect("runnable");
-    Arc::try_unwrap(plan).unwrap_or_else(|a| (*a).clone())
+    model.into_optimized().expect("optimises").into_runnable().expect("runnable")
 }
 
 #[test]
