@@ -241,17 +241,23 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
+    // Bench opens the engine itself, as the process's first use of rules and model: a session
+    // opened here first would load the model outside what bench measures (its own open reports
+    // bad data files the same way).
+    let command = match cli.command {
+        Command::Bench(args) => return bench(&cli.global, args),
+        c => c,
+    };
     let session = open_session(&cli.global)?;
     let engine = session.engine();
     let engine = engine.as_ref();
     let session = &session;
-    match cli.command {
+    match command {
         Command::Classify(args) => classify(engine, args),
         Command::Explain(args) => explain(engine, args),
         Command::Demo => demo::run(engine),
         Command::Eval(args) => eval(engine, args),
-        // Bench times building the engine itself; the one above has validated the data files.
-        Command::Bench(args) => bench(&cli.global, args),
+        Command::Bench(args) => bench(&cli.global, args), // not reached: handled above
         Command::Consent(cmd) => state::consent(state::needs_file(session, "consent")?, cmd),
         Command::Rules(cmd) => state::rules(state::needs_file(session, "rules")?, cmd),
         Command::Feedback(cmd) => state::feedback(state::needs_file(session, "feedback")?, cmd),

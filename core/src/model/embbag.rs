@@ -302,7 +302,7 @@ pub fn weights(entries: &[Entry<'_>]) -> Result<Weights, String> {
         }
     };
     let as_matrix = |t: &Tensor, rows: usize, what: &str| -> Result<Tensor, String> {
-        let cols = if rows == 0 { 0 } else { t.len() / rows };
+        let cols = t.len().checked_div(rows).unwrap_or(0);
         if cols == 0 || rows * cols != t.len() {
             return Err(format!("{what} does not have {rows} rows"));
         }
