@@ -391,7 +391,7 @@ fn bench(opts: &GlobalOpts, args: BenchArgs) -> Result<(), CliError> {
     let mix: Vec<SmsMessage> = match &args.messages {
         None => demo::inbox()?.into_iter().map(|m| SmsMessage::new(m.sender, m.body)).collect(),
         Some(path) => {
-            let text = std::fs::read(path).map_err(|e| CliError::io(&path.display().to_string(), e))?;
+            let text = std::fs::read(path).map_err(|e| CliError::io(path.display().to_string(), e))?;
             text.split(|b| *b == b'\n').filter_map(|l| jsonl::parse_line(l).ok()).map(|i| i.message).collect()
         }
     };
