@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Convert a trained ONNX model to the NNEF archive the library embeds, and record both hashes in
-# its manifest: `model_sha256` (the archive the runtime checks) and `source_onnx_sha256`.
+# its manifest: `model_sha256` (the archive the runtime checks) and `source_onnx_sha256`, and
+# `architecture` (the graph family the library builds from the archive's tensors).
 #
 #   scripts/convert-model.sh                      models/smsguard.onnx → models/smsguard.nnef.tar
 #   scripts/convert-model.sh IN.onnx OUT.nnef.tar MANIFEST.json
@@ -21,6 +22,8 @@ sha = lambda p: hashlib.sha256(open(p, "rb").read()).hexdigest()
 with open(path, encoding="utf-8") as f:
     m = json.load(f)
 m["model_sha256"] = sha(nnef)
+# The graph family the library builds from the archive's tensors (core/src/model/embbag.rs).
+m.setdefault("architecture", "embbag")
 m["source_onnx_sha256"] = sha(onnx)
 with open(path, "w", encoding="utf-8") as f:
     json.dump(m, f, indent=1, ensure_ascii=False)

@@ -129,6 +129,10 @@ struct BenchArgs {
     /// How many times to run the mix (the built-in demo inbox).
     #[arg(long, default_value_t = 2000)]
     iterations: usize,
+    /// Use these messages as the mix instead (JSONL, as `classify --jsonl` reads; lines that
+    /// cannot be read are skipped).
+    #[arg(long, value_name = "FILE")]
+    messages: Option<PathBuf>,
     /// Print the numbers as one JSON object.
     #[arg(long)]
     json: bool,
@@ -237,17 +241,23 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
+    // Bench opens the engine itself, as the process's first use of rules and model: a session
+    // opened here first would load the model outside what bench measures (its own open reports
+    // bad data files the same way).
+    let command = match cli.command {
+        Command::Bench(args) => return bench(&cli.global, args),
+        c => c,
+    };
     let session = open_session(&cli.global)?;
     let engine = session.engine();
     let engine = engine.as_ref();
     let session = &session;
-    match cli.command {
+    match command {
         Command::Classify(args) => classify(engine, args),
         Command::Explain(args) => explain(engine, args),
         Command::Demo => demo::run(engine),
         Command::Eval(args) => eval(engine, args),
-        // Bench times building the engine itself; the one above has validated the data files.
-        Command::Bench(args) => bench(&cli.global, args),
+        Command::Bench(args) => bench(&cli.global, args), // not reached: handled above
         Command::Consent(cmd) => state::consent(state::needs_file(session, "consent")?, cmd),
         Command::Rules(cmd) => state::rules(state::needs_file(session, "rules")?, cmd),
         Command::Feedback(cmd) => state::feedback(state::needs_file(session, "feedback")?, cmd),
@@ -378,8 +388,16 @@ fn eval(engine: &Engine, args: EvalArgs) -> Result<(), CliError> {
 }
 
 fn bench(opts: &GlobalOpts, args: BenchArgs) -> Result<(), CliError> {
-    let mix: Vec<SmsMessage> =
-        demo::inbox()?.into_iter().map(|m| SmsMessage::new(m.sender, m.body)).collect();
+    let mix: Vec<SmsMessage> = match &args.messages {
+        None => demo::inbox()?.into_iter().map(|m| SmsMessage::new(m.sender, m.body)).collect(),
+        Some(path) => {
+            let text = std::fs::read(path).map_err(|e| CliError::io(path.display().to_string(), e))?;
+            text.split(|b| *b == b'\n').filter_map(|l| jsonl::parse_line(l).ok()).map(|i| i.message).collect()
+        }
+    };
+    if mix.is_empty() {
+        return Err(CliError::Data("no message to bench".into()));
+    }
     // A fresh load of the model in use (the engine itself shares the one loaded per process).
     let file = model_files(opts)?;
     let load = || -> Box<dyn std::any::Any> {
@@ -388,15 +406,18 @@ fn bench(opts: &GlobalOpts, args: BenchArgs) -> Result<(), CliError> {
             None => NnefModel::from_bytes(EMBEDDED_NNEF, EMBEDDED_MANIFEST),
         })
     };
-    // The model the session uses (on by default; off with --no-model or the saved setting).
-    let model_on = open_session(opts)?.model_on();
-    let load_model: Option<bench::LoadModel<'_>> = model_on.then_some(&load);
-    let report = bench::run(
-        || open_session(opts).map(|s| s.engine().as_ref().clone()).unwrap_or_default(),
-        load_model,
-        &mix,
-        args.iterations.max(1),
-    );
+    // The session is opened inside the bench, as the process's first use of rules and model, so
+    // that its time and heap are the engine's real cost.
+    let mut opened = Ok(());
+    let build = || match open_session(opts) {
+        Ok(s) => (s.engine().as_ref().clone(), s.model_on()),
+        Err(e) => {
+            opened = Err(e);
+            (Engine::default(), false)
+        }
+    };
+    let report = bench::run(build, &load, &mix, args.iterations.max(1));
+    opened?;
     if args.json {
         let text = serde_json::to_string(&report)
             .map_err(|e| CliError::Data(format!("cannot encode bench report: {e}")))?;

@@ -1,6 +1,8 @@
 //! Step 4: the statistical model, behind a trait so that the policy works rules-only until a model
 //! is plugged in (the tract model, [`nnef::NnefModel`], lives behind this trait).
 
+pub mod archive;
+pub mod embbag;
 pub mod manifest;
 pub mod nnef;
 

@@ -180,10 +180,9 @@ fn archives_declaring_huge_tensors_are_refused_before_loading() {
 }
 
 #[test]
-fn operators_outside_the_device_registry_are_refused_by_name() {
-    // The device build deserialises only the operators this model family uses. Swap `softmax`
-    // for `sigmoid` (same length, so the tar headers stay valid): a real NNEF operator, but not
-    // one the device links.
+fn graphs_of_another_architecture_are_refused_naming_it() {
+    // The device builds only the embbag graph. Swap `softmax` for `sigmoid` (same length, so the
+    // tar headers stay valid): a real NNEF graph, but not one the library can build.
     let mut bad = TINY.to_vec();
     let mut swapped = 0;
     let mut i = 0;
@@ -194,7 +193,12 @@ fn operators_outside_the_device_registry_are_refused_by_name() {
     }
     assert!(swapped >= 1, "the tiny graph uses softmax");
     let e = NnefModel::from_bytes(&bad, &manifest_for(&bad, |_| {})).expect_err("refused");
-    assert!(e.message.contains("sigmoid"), "{e}");
+    assert!(e.message.contains("not an embbag model"), "{e}");
+    // A manifest naming an architecture this library does not know is refused before the file.
+    let m = manifest_for(TINY, |m| m.architecture = Some("transformer".into()));
+    let e = NnefModel::from_bytes(TINY, &m).expect_err("unknown architecture");
+    assert_eq!(e.item.as_deref(), Some("architecture"), "{e}");
+    assert!(e.to_string().contains("transformer"), "{e}");
 }
 
 #[test]

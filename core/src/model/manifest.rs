@@ -17,6 +17,9 @@ pub const MANIFEST_FORMAT: u32 = 1;
 
 const ORIGIN: &str = "model manifest";
 
+/// The architectures this library can build a graph for.
+pub const ARCHITECTURES: [&str; 1] = [super::embbag::NAME];
+
 /// The manifest as stored. Unknown fields (training notes, metrics) are allowed and ignored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -24,6 +27,10 @@ pub struct Manifest {
     /// Short model name (`"embbag"`); with `version` it names the model in explanations.
     pub name: String,
     pub version: String,
+    /// The graph family the library builds for this file (see [`ARCHITECTURES`]). Absent in
+    /// manifests written before the field existed, which were all `embbag`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub architecture: Option<String>,
     /// Lower-case hex sha256 of the model archive the runtime loads (the NNEF tar).
     pub model_sha256: String,
     /// sha256 of the trained ONNX the archive was converted from (provenance; not checked here,
@@ -77,6 +84,16 @@ impl Manifest {
         }
         if self.name.trim().is_empty() || self.version.trim().is_empty() {
             return Err(err("name", "name and version must not be empty"));
+        }
+        let architecture = self.architecture.as_deref().unwrap_or(super::embbag::NAME);
+        if !ARCHITECTURES.contains(&architecture) {
+            return Err(err(
+                "architecture",
+                format!(
+                    "architecture {architecture:?} is not one this library can run ({}): update the app",
+                    ARCHITECTURES.join(", ")
+                ),
+            ));
         }
         if self.featuriser_version != FEATURISER_VERSION {
             return Err(err(
@@ -168,6 +185,7 @@ mod tests {
             format: MANIFEST_FORMAT,
             name: "test".into(),
             version: "1".into(),
+            architecture: Some("embbag".into()),
             model_sha256: sha256_hex(bytes),
             source_onnx_sha256: None,
             featuriser_version: FEATURISER_VERSION,
@@ -220,6 +238,7 @@ mod tests {
                 }),
             ),
             ("format", Box::new(|m| m.format = 99)),
+            ("architecture", Box::new(|m| m.architecture = Some("transformer".into()))),
         ];
         for (item, change) in cases {
             let mut m = good(bytes);

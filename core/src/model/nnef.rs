@@ -2,16 +2,18 @@
 //! graph's first output, action probabilities `[1, 4]`, and optionally a second, category
 //! probabilities `[1, C]`, in the orders the manifest gives.
 //!
-//! The model is a tract NNEF archive (tar), converted offline from the trained ONNX by
-//! `smsguard-model-convert`: the library then links only tract's runtime crates, not the
-//! ONNX/protobuf front end that made up most of its bytes (see bindings/README.md, Size).
+//! The model file is a tract NNEF archive (tar), converted offline from the trained ONNX by
+//! `smsguard-model-convert`. The library links only tract-core: it reads the archive's tensors
+//! itself and builds the graph of the manifest's architecture ([`super::embbag`]); tract's NNEF
+//! and ONNX front ends, which link every operator tract has, stay in the converter and the tests
+//! (see bindings/README.md, Size).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
-use tract_nnef::prelude::*;
+use tract_core::prelude::*;
 
-mod registry;
+use super::{archive, embbag};
 
 use super::manifest::{Manifest, ValidManifest};
 use super::{Model, ModelInput, ModelScore};
@@ -53,15 +55,12 @@ pub struct Outputs {
 }
 
 impl NnefModel {
-    /// Validate the manifest against the bytes and this build, load and optimise the graph, and
-    /// check it with one run. Any problem, including a panic inside tract on a malformed graph,
-    /// becomes a [`DataError`].
+    /// Validate the manifest against the bytes and this build, build the graph from the file's
+    /// tensors, and check it with one run. Any problem, including a panic inside tract, becomes a
+    /// [`DataError`].
     pub fn from_bytes(model_bytes: &[u8], manifest_json: &str) -> Result<NnefModel, DataError> {
         let manifest = Manifest::parse(manifest_json)?.validate(model_bytes)?;
-        check_archive(model_bytes)?;
-        let plan = catch_unwind(AssertUnwindSafe(|| load(model_bytes)))
-            .map_err(|_| DataError::new(ORIGIN, "the model archive made the loader fail (panic)"))?
-            .map_err(|e| DataError::new(ORIGIN, format!("not a loadable NNEF model archive: {e:#}")))?;
+        let plan = load(model_bytes)?;
         let name = format!("{}-v{}", manifest.manifest.name, manifest.manifest.version);
         let model = NnefModel { plan, states: Mutex::new(Vec::new()), manifest, name };
         model.self_check()?;
@@ -199,151 +198,19 @@ fn slot(a: Action) -> usize {
     }
 }
 
-/// Largest model archive accepted (the shipped one is 0.66 MB).
-pub const MAX_MODEL_BYTES: usize = 16 << 20;
-
-/// Largest tensor accepted, in the bytes tract allocates for it. The shipped model's largest is
-/// the embedding table, 0.5 MiB (32785 × 16 int8): this leaves room for a 16× wider one. In all,
-/// tensors cannot exceed [`MAX_MODEL_BYTES`]: each one's data must lie in the archive.
-pub const MAX_TENSOR_BYTES: u64 = 8 << 20;
-
-/// Bound what tract will allocate before it sees the archive, by reading the archive the way
-/// tract's loader (the `tar` crate, then tract's tensor reader) will:
-/// - only regular files: PAX (`x`/`g`) and GNU long-name (`L`/`K`) headers rename or resize the
-///   next entry, sparse files expand, links and devices are not model files; none of them is
-///   something tract writes, so a name or size we did not check can never reach the loader;
-/// - headers carry valid checksums, every entry lies inside the bytes, no gzip (tract would
-///   decompress it, and we would have checked the compressed bytes instead);
-/// - every tensor file (`.dat`, by the same path rule as tract's loader) has a plain numeric type
-///   whose shape × element size is its declared data size, is all in its file and is at most
-///   [`MAX_TENSOR_BYTES`]. Otherwise a 10 KB archive could make tract allocate GBs, and a failed
-///   allocation aborts the app (no unwinding to catch).
-fn check_archive(bytes: &[u8]) -> Result<(), DataError> {
-    const BLOCK: usize = 512;
-    let bad = |m: &str| DataError::new(ORIGIN, format!("not a valid model archive: {m}"));
-    if bytes.len() > MAX_MODEL_BYTES {
-        return Err(bad(&format!("{} bytes, more than the {MAX_MODEL_BYTES} accepted", bytes.len())));
-    }
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        return Err(bad("compressed (gzip) archives are not accepted; ship the plain tar"));
-    }
-    let mut at = 0;
-    let mut entries = 0;
-    while at + BLOCK <= bytes.len() {
-        let header = &bytes[at..at + BLOCK];
-        if header.iter().all(|b| *b == 0) {
-            break; // end-of-archive marker, where the tar reader stops too
-        }
-        // The tar reader's sum: every byte, the checksum field counted as spaces.
-        let sum: u32 =
-            header[..148].iter().chain(&header[156..]).map(|b| u32::from(*b)).sum::<u32>() + 8 * 32;
-        if tar_number(&header[148..156]) != Some(u64::from(sum)) {
-            return Err(bad("entry header checksum mismatch"));
-        }
-        match header[156] {
-            b'0' | 0 => {}
-            b'x' | b'g' => return Err(bad("PAX extended headers are not accepted (only regular files)")),
-            b'L' => return Err(bad("GNU long name headers are not accepted (only regular files)")),
-            b'K' => return Err(bad("GNU long link headers are not accepted (only regular files)")),
-            _ => return Err(bad("entry is not a regular file (only regular files are accepted)")),
-        }
-        // A POSIX ustar header puts `prefix/` before the name; tract never writes one.
-        if &header[257..265] == b"ustar\x0000" && header[345] != 0 {
-            return Err(bad("entry names with a ustar prefix are not accepted"));
-        }
-        let size = tar_number(&header[124..136]).ok_or_else(|| bad("entry size unreadable"))?;
-        let data = at + BLOCK;
-        let end = usize::try_from(size)
-            .ok()
-            .and_then(|s| data.checked_add(s))
-            .filter(|e| *e <= bytes.len())
-            .ok_or_else(|| bad("entry past the end"))?;
-        let name = &header[..header[..100].iter().position(|b| *b == 0).unwrap_or(100)];
-        let name = std::str::from_utf8(name).map_err(|_| bad("entry name is not UTF-8"))?;
-        // tract's loader picks tensor files by this rule (so `x.dat/` is one too).
-        if std::path::Path::new(name).extension().is_some_and(|e| e == "dat") {
-            check_tensor(&bytes[data..end]).map_err(|m| bad(&m))?;
-        }
-        entries += 1;
-        at = end.div_ceil(BLOCK) * BLOCK;
-    }
-    if entries == 0 {
-        return Err(bad("no entries"));
-    }
-    Ok(())
-}
-
-/// A tar octal number field as the tar reader parses it: up to the first NUL, spaces trimmed.
-/// Base-256 (binary) fields are refused: tract never writes them.
-fn tar_number(field: &[u8]) -> Option<u64> {
-    let text = &field[..field.iter().position(|b| *b == 0).unwrap_or(field.len())];
-    let text = std::str::from_utf8(text).ok()?.trim();
-    if text.is_empty() || !text.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-        return None;
-    }
-    u64::from_str_radix(text, 8).ok()
-}
-
-/// One NNEF tensor file (a 128-byte little-endian header, then the data): what tract will
-/// allocate for it must be small and exactly the data the file holds.
-fn check_tensor(file: &[u8]) -> Result<(), String> {
-    const HEADER: usize = 128;
-    let Some(header) = file.get(..HEADER) else {
-        return Err("tensor file shorter than its header".to_string());
-    };
-    let u32_at = |i: usize| u32::from_le_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
-    let u16_at = |i: usize| u16::from_le_bytes([header[i], header[i + 1]]);
-    if header[..2] != [0x4e, 0xef] {
-        return Err("not an NNEF tensor file (magic)".to_string());
-    }
-    let (data_size, rank, bits) = (u64::from(u32_at(4)), u32_at(8), u32_at(44));
-    let (item_type, vendor) = (u16_at(48), u16_at(50));
-    if rank > 8 {
-        return Err(format!("tensor rank {rank} is more than 8"));
-    }
-    // Plain numbers only (NNEF float, unsigned, quantised, signed; 8-bit bool), whose memory is
-    // exactly shape × bytes per item. tract's other kinds (strings, bit-packed bools, block
-    // quantisation) allocate from the shape without data to back it; our models use none.
-    let plain = vendor == 0
-        && match item_type {
-            0 => matches!(bits, 16 | 32 | 64),
-            1..=4 => matches!(bits, 8 | 16 | 32 | 64),
-            5 => bits == 8,
-            _ => false,
-        };
-    if !plain {
-        return Err(format!(
-            "tensor type {item_type} of vendor {vendor} with {bits} bits per item is not accepted"
+fn load(bytes: &[u8]) -> Result<Arc<TypedRunnableModel>, DataError> {
+    let entries = archive::read(bytes)?;
+    let weights = embbag::weights(&entries)
+        .map_err(|m| DataError::new(ORIGIN, format!("not an {} model: {m}", embbag::NAME)))?;
+    if weights.vocab() != VOCAB as usize {
+        return Err(DataError::new(
+            ORIGIN,
+            format!("the table has {} rows, the featuriser {VOCAB}", weights.vocab()),
         ));
     }
-    let elements = (0..rank as usize)
-        .try_fold(1u64, |n, i| n.checked_mul(u64::from(u32_at(12 + 4 * i))))
-        .ok_or("tensor shape overflows")?;
-    let needed = elements.checked_mul(u64::from(bits / 8)).ok_or("tensor shape overflows")?;
-    if needed > MAX_TENSOR_BYTES {
-        return Err(format!(
-            "tensor needs {needed} bytes, more than the {MAX_TENSOR_BYTES} accepted per tensor"
-        ));
-    }
-    let held = (file.len() - HEADER) as u64;
-    if data_size > held {
-        return Err("tensor declares more data than its file holds".to_string());
-    }
-    if data_size != held {
-        return Err("tensor file holds more than the data its header declares".to_string());
-    }
-    if needed != data_size {
-        return Err(format!("tensor shape needs {needed} bytes but its header declares {data_size}"));
-    }
-    Ok(())
-}
-
-fn load(bytes: &[u8]) -> TractResult<Arc<TypedRunnableModel>> {
-    let model = registry::device_nnef().model_for_read(&mut &bytes[..])?;
-    if model.inputs.len() != 1 {
-        return Err(TractError::msg(format!("expected one input (ids), found {}", model.inputs.len())));
-    }
-    model.into_optimized()?.into_runnable()
+    let built = catch_unwind(AssertUnwindSafe(|| embbag::graph(weights)?.into_runnable()))
+        .map_err(|_| DataError::new(ORIGIN, "building the model graph failed (panic)"))?;
+    built.map_err(|e| DataError::new(ORIGIN, format!("building the model graph failed: {e:#}")))
 }
 
 impl Model for NnefModel {

@@ -1,0 +1,401 @@
+//! The `embbag` architecture, built for tract-core from the model file's tensors.
+//!
+//! int64 ids `[n]` → rows of an embedding table (int8 or f32) → their mean, weighted by a
+//! per-id idf when the model has one, times a dequantisation scale → two dense heads → softmax:
+//! action probabilities `[1, 4]` and category probabilities `[1, C]`.
+//!
+//! The file is the NNEF archive `model-convert` writes (so tract-nnef still loads it as the
+//! reference in tests). The device does not interpret NNEF: the graph text must be one of the
+//! forms below, token for token except for the numbers, whose values and shapes become the
+//! graph's constants; tensor files give the large ones. Anything else is another architecture
+//! and is refused. All sizes (vocabulary, width, categories) come from the file.
+
+use tract_core::internal::*;
+use tract_core::ops::array::Gather;
+use tract_core::ops::cast::cast;
+use tract_core::ops::math;
+use tract_core::ops::nn::{Reduce, Reducer, Softmax};
+
+use super::archive::{self, Entry};
+
+/// The architecture name the manifest gives (`architecture`; absent means this one).
+pub const NAME: &str = "embbag";
+
+/// The idf-weighted form (the shipped v2 and v3). `@x` captures a literal tensor, `%x` an integer.
+const WEIGHTED: &str = r#"
+graph network(ids) -> (actions, categories) {
+  ids = tract_core_external(shape = [n], datum_type = "I64");
+  idf_0 = variable<scalar>(label = "idf.0", shape = [%idf_v]);
+  w = tract_core_gather(idf_0, ids, axis = 0);
+  num_add_m = unsqueeze(w, axes = [0]);
+  table_0 = variable<scalar>(label = "table.0", shape = [%v, %d]);
+  rows_q = tract_core_gather(table_0, ids, axis = 0);
+  rows_f = tract_core_cast(rows_q, to = "f32");
+  num = matmul(num_add_m, rows_f, transposeA = false, transposeB = false);
+  num_1 = squeeze(num, axes = [0]);
+  den = sum_reduce(w, axes = [0]);
+  bag_q_recip = recip(den);
+  bag_q = mul(num_1, bag_q_recip);
+  bag_fix_rank_1_1 = @scale;
+  bag = mul(bag_q, bag_fix_rank_1_1);
+  la0_add_m = unsqueeze(bag, axes = [0]);
+  la0_fix_a = unsqueeze(la0_add_m, axes = [0]);
+  la0_fix_b = variable<scalar>(label = "la0.fix_b", shape = [1, %la_d, %la_k]);
+  la0 = matmul(la0_fix_a, la0_fix_b, transposeA = false, transposeB = false);
+  la0_fix_c_0 = transpose(la0, axes = [1, 0, 2]);
+  la0_1 = squeeze(la0_fix_c_0, axes = [0]);
+  la_fix_rank = @la_b;
+  la = add(la0_1, la_fix_rank);
+  actions = softmax(la, axes = [1]);
+  lc0_add_m = unsqueeze(bag, axes = [0]);
+  lc0_fix_a = unsqueeze(lc0_add_m, axes = [0]);
+  lc0_fix_b = variable<scalar>(label = "lc0.fix_b", shape = [1, %lc_d, %lc_k]);
+  lc0 = matmul(lc0_fix_a, lc0_fix_b, transposeA = false, transposeB = false);
+  lc0_fix_c_0 = transpose(lc0, axes = [1, 0, 2]);
+  lc0_1 = squeeze(lc0_fix_c_0, axes = [0]);
+  lc_fix_rank = @lc_b;
+  lc = add(lc0_1, lc_fix_rank);
+  categories = softmax(lc, axes = [1]);
+}
+"#;
+
+/// The plain-mean form (v1 and the tiny test model): small heads are literals.
+const MEAN: &str = r#"
+graph network(ids) -> (actions, categories) {
+  ids = tract_core_external(shape = [n], datum_type = "I64");
+  table_0 = variable<scalar>(label = "table.0", shape = [%v, %d]);
+  rows_q = tract_core_gather(table_0, ids, axis = 0);
+  rows_f = tract_core_cast(rows_q, to = "f32");
+  bag_sum = sum_reduce(rows_f, axes = [0]);
+  rows_fix_rank_1 = @scale;
+  rows = mul(bag_sum, rows_fix_rank_1);
+  bag_size = [[n]];
+  bag_cast = tract_core_cast(bag_size, to = "f32");
+  bag_norm_recip = recip(bag_cast);
+  bag_norm = mul(rows, bag_norm_recip);
+  wa_0 = @la_w;
+  la0 = matmul(bag_norm, wa_0, transposeA = false, transposeB = false);
+  la_fix_rank = @la_b;
+  la = add(la0, la_fix_rank);
+  actions = softmax(la, axes = [1]);
+  wc_0 = @lc_w;
+  lc0 = matmul(bag_norm, wc_0, transposeA = false, transposeB = false);
+  lc_fix_rank = @lc_b;
+  lc = add(lc0, lc_fix_rank);
+  categories = softmax(lc, axes = [1]);
+}
+"#;
+
+/// Largest graph text accepted (the shipped one is 2 KB; the tiny model's literal heads make
+/// it grow with the width).
+const MAX_GRAPH_BYTES: usize = 256 << 10;
+
+/// The weights of one model of this architecture, checked for consistent shapes.
+#[derive(Debug)]
+pub struct Weights {
+    /// `[vocab, width]`, i8 or f32.
+    pub table: Tensor,
+    /// `[vocab]`, or none: a plain mean.
+    pub idf: Option<Tensor>,
+    pub scale: f32,
+    /// Per head (actions, categories): `[width, k]` and `[1, k]`.
+    pub heads: [(Tensor, Tensor); 2],
+}
+
+impl Weights {
+    pub fn vocab(&self) -> usize {
+        self.table.shape()[0]
+    }
+    pub fn width(&self) -> usize {
+        self.table.shape()[1]
+    }
+    /// Outputs of the actions and categories heads.
+    pub fn outputs(&self) -> [usize; 2] {
+        [self.heads[0].1.shape()[1], self.heads[1].1.shape()[1]]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token<'a> {
+    Word(&'a str),
+    Number(&'a str),
+    Text(&'a str),
+    Punct(char),
+}
+
+/// NNEF's lexical level, enough for the forms above: names, numbers, strings, punctuation;
+/// `#` comments and whitespace are skipped.
+fn tokens(text: &str) -> Result<Vec<Token<'_>>, String> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let start = i;
+        if c.is_ascii_whitespace() {
+            i += 1;
+        } else if c == b'#' {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if c.is_ascii_alphabetic() || c == b'_' {
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            out.push(Token::Word(&text[start..i]));
+        } else if c.is_ascii_digit()
+            || (c == b'-' && b.get(i + 1).is_some_and(|d| d.is_ascii_digit() || *d == b'.'))
+        {
+            i += 1;
+            while i < b.len()
+                && (b[i].is_ascii_digit()
+                    || b[i] == b'.'
+                    || b[i] == b'e'
+                    || b[i] == b'E'
+                    || ((b[i] == b'-' || b[i] == b'+') && matches!(b[i - 1], b'e' | b'E')))
+            {
+                i += 1;
+            }
+            out.push(Token::Number(&text[start..i]));
+        } else if c == b'"' {
+            i += 1;
+            while i < b.len() && b[i] != b'"' {
+                i += 1;
+            }
+            if i == b.len() {
+                return Err("unterminated string".into());
+            }
+            i += 1;
+            out.push(Token::Text(&text[start + 1..i - 1]));
+        } else {
+            // Any other character, one at a time (UTF-8 safe: the graph is ASCII or refused).
+            let ch = text[i..].chars().next().ok_or("unreadable graph text")?;
+            i += ch.len_utf8();
+            out.push(Token::Punct(ch));
+        }
+    }
+    Ok(out)
+}
+
+/// Values captured from the graph text.
+#[derive(Debug, Default)]
+struct Captures<'a> {
+    tensors: Vec<(&'a str, Tensor)>,
+    integers: Vec<(&'a str, usize)>,
+}
+
+impl Captures<'_> {
+    fn tensor(&self, name: &str) -> Result<&Tensor, String> {
+        self.tensors.iter().find(|(n, _)| *n == name).map(|(_, t)| t).ok_or(format!("{name} missing"))
+    }
+    fn integer(&self, name: &str) -> Result<usize, String> {
+        self.integers.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).ok_or(format!("{name} missing"))
+    }
+}
+
+/// Longest literal accepted, in numbers (the tiny form's heads are `width × k`).
+const MAX_LITERAL: usize = 1 << 14;
+
+/// A literal tensor: a number or a bracketed, rectangular list of them. Returns it and the index
+/// of the next token.
+fn literal(toks: &[Token<'_>], at: usize) -> Option<(Tensor, usize)> {
+    /// `shape[depth]` is the length every list at that depth must have (0: none seen yet);
+    /// `leaf` is the depth every number must sit at.
+    struct Walk {
+        values: Vec<f32>,
+        shape: Vec<usize>,
+        leaf: Option<usize>,
+    }
+    fn walk(toks: &[Token<'_>], at: usize, depth: usize, st: &mut Walk) -> Option<usize> {
+        match toks.get(at)? {
+            Token::Number(n) => {
+                if *st.leaf.get_or_insert(depth) != depth || st.values.len() >= MAX_LITERAL {
+                    return None;
+                }
+                st.values.push(n.parse::<f32>().ok().filter(|v| v.is_finite())?);
+                Some(at + 1)
+            }
+            Token::Punct('[') if depth < 4 => {
+                let mut i = at + 1;
+                let mut count = 0;
+                loop {
+                    i = walk(toks, i, depth + 1, st)?;
+                    count += 1;
+                    match toks.get(i)? {
+                        Token::Punct(',') => i += 1,
+                        Token::Punct(']') => break,
+                        _ => return None,
+                    }
+                }
+                if st.shape.len() <= depth {
+                    st.shape.resize(depth + 1, 0);
+                }
+                match st.shape[depth] {
+                    0 => st.shape[depth] = count,
+                    c if c != count => return None,
+                    _ => {}
+                }
+                Some(i + 1)
+            }
+            _ => None,
+        }
+    }
+    let mut st = Walk { values: Vec::new(), shape: Vec::new(), leaf: None };
+    let next = walk(toks, at, 0, &mut st)?;
+    if st.leaf != Some(st.shape.len()) {
+        return None;
+    }
+    Tensor::from_shape(&st.shape, &st.values).ok().map(|t| (t, next))
+}
+
+/// Match the graph text against a form; on success, the captured numbers.
+fn matches<'a>(form: &'a str, graph: &[Token<'_>]) -> Option<Captures<'a>> {
+    let form = tokens(form).ok()?;
+    let mut caps = Captures::default();
+    let (mut f, mut g) = (0, 0);
+    while f < form.len() {
+        match (&form[f], form.get(f + 1)) {
+            (Token::Punct('@'), Some(Token::Word(name))) => {
+                let (t, next) = literal(graph, g)?;
+                caps.tensors.push((name, t));
+                g = next;
+                f += 2;
+            }
+            (Token::Punct('%'), Some(Token::Word(name))) => {
+                let Some(Token::Number(n)) = graph.get(g) else { return None };
+                caps.integers.push((name, n.parse().ok()?));
+                g += 1;
+                f += 2;
+            }
+            (want, _) => {
+                if graph.get(g) != Some(want) {
+                    return None;
+                }
+                g += 1;
+                f += 1;
+            }
+        }
+    }
+    (g == graph.len()).then_some(caps)
+}
+
+/// Read the weights from the archive's entries, or say why this is not an `embbag` model.
+pub fn weights(entries: &[Entry<'_>]) -> Result<Weights, String> {
+    let graph = entries.iter().find(|e| e.name == "graph.nnef").ok_or("the archive has no graph.nnef")?;
+    if graph.data.len() > MAX_GRAPH_BYTES {
+        return Err("graph.nnef is too large".into());
+    }
+    let text = std::str::from_utf8(graph.data).map_err(|_| "graph.nnef is not UTF-8")?;
+    let toks = tokens(text)?;
+    // The header (version, extensions, properties) names no weights: the graph starts at `graph`.
+    let body = toks.iter().position(|t| *t == Token::Word("graph")).ok_or("graph.nnef has no graph")?;
+    let file = |label: &str| -> Result<Tensor, String> {
+        let name = format!("{label}.dat");
+        let e = entries.iter().find(|e| e.name == name).ok_or(format!("tensor {label} missing"))?;
+        archive::tensor(e.data).map_err(|m| format!("tensor {label}: {m}"))
+    };
+    let declared = |t: &Tensor, shape: &[usize], what: &str| -> Result<(), String> {
+        if t.shape() == shape {
+            Ok(())
+        } else {
+            Err(format!("{what} has shape {:?}, the graph declares {shape:?}", t.shape()))
+        }
+    };
+    let as_matrix = |t: &Tensor, rows: usize, what: &str| -> Result<Tensor, String> {
+        let cols = t.len().checked_div(rows).unwrap_or(0);
+        if cols == 0 || rows * cols != t.len() {
+            return Err(format!("{what} does not have {rows} rows"));
+        }
+        t.clone().into_shape(&[rows, cols]).map_err(|e| format!("{what}: {e}"))
+    };
+    let (caps, idf, heads) = if let Some(caps) = matches(WEIGHTED, &toks[body..]) {
+        let d = caps.integer("d")?;
+        let idf = file("idf.0")?;
+        declared(&idf, &[caps.integer("idf_v")?], "idf")?;
+        let la = file("la0.fix_b")?;
+        declared(&la, &[1, caps.integer("la_d")?, caps.integer("la_k")?], "the actions weights")?;
+        let lc = file("lc0.fix_b")?;
+        declared(&lc, &[1, caps.integer("lc_d")?, caps.integer("lc_k")?], "the categories weights")?;
+        (
+            caps,
+            Some(idf),
+            [as_matrix(&la, d, "the actions weights")?, as_matrix(&lc, d, "the categories weights")?],
+        )
+    } else if let Some(caps) = matches(MEAN, &toks[body..]) {
+        let d = caps.integer("d")?;
+        let la = as_matrix(caps.tensor("la_w")?, d, "the actions weights")?;
+        let lc = as_matrix(caps.tensor("lc_w")?, d, "the categories weights")?;
+        (caps, None, [la, lc])
+    } else {
+        return Err("the graph is not an embedding bag with an actions and a categories head".into());
+    };
+    let (v, d) = (caps.integer("v")?, caps.integer("d")?);
+    let table = file("table.0")?;
+    declared(&table, &[v, d], "the table")?;
+    if !matches!(table.datum_type(), DatumType::I8 | DatumType::F32) {
+        return Err("the table must be int8 or f32".into());
+    }
+    if let Some(idf) = &idf {
+        declared(idf, &[v], "idf")?;
+    }
+    let scale = caps.tensor("scale")?;
+    let scale = match scale.to_plain_array_view::<f32>() {
+        Ok(v) if v.len() == 1 => v.iter().copied().next().unwrap_or(1.0),
+        _ => return Err("the scale must be one number".into()),
+    };
+    let bias = |name: &str, k: usize| -> Result<Tensor, String> {
+        let b = caps.tensor(name)?;
+        if b.len() != k {
+            return Err(format!("{name} has {} values for {k} outputs", b.len()));
+        }
+        b.clone().into_shape(&[1, k]).map_err(|e| format!("{name}: {e}"))
+    };
+    let [la, lc] = heads;
+    let (ka, kc) = (la.shape()[1], lc.shape()[1]);
+    Ok(Weights { table, idf, scale, heads: [(la, bias("la_b", ka)?), (lc, bias("lc_b", kc)?)] })
+}
+
+/// The graph of these weights for tract-core: mean of the gathered rows weighted by idf (or by 1),
+/// scaled, then the two heads. Binary ops get operands of equal rank, so no broadcasting rule
+/// beyond tract's per-axis one is relied on.
+pub fn graph(w: Weights) -> TractResult<TypedModel> {
+    let mut m = TypedModel::default();
+    let n = m.symbols.sym("n");
+    let ids = m.add_source("ids", i64::fact([n.to_dim()]))?;
+    let vocab = w.vocab();
+    let weight = match w.idf {
+        Some(idf) => idf,
+        None => Tensor::from_shape(&[vocab], &vec![1.0f32; vocab])?,
+    };
+    let idf = m.add_const("idf", weight)?;
+    let table = m.add_const("table", w.table)?;
+    let wt = m.wire_node("w", Gather::new(0), &[idf, ids])?[0]; // [n]
+    let rows = m.wire_node("rows_q", Gather::new(0), &[table, ids])?[0]; // [n, d]
+    let rows = m.wire_node("rows_f", cast(f32::datum_type()), &[rows])?[0];
+    let wcol = m.wire_node("w_col", AxisOp::Add(1), &[wt])?[0]; // [n, 1]
+    let weighted = m.wire_node("weighted", math::mul(), &[rows, wcol])?[0]; // [n, d]
+    let num = m.wire_node("num", Reduce::new(tvec![0], Reducer::Sum), &[weighted])?[0]; // [1, d]
+    let den = m.wire_node("den", Reduce::new(tvec![0], Reducer::Sum), &[wt])?[0]; // [1]
+    let den = m.wire_node("den_2d", AxisOp::Add(0), &[den])?[0]; // [1, 1]
+    let inv = m.wire_node("den_recip", math::recip(), &[den])?[0];
+    let bag = m.wire_node("bag_q", math::mul(), &[num, inv])?[0];
+    let scale = m.add_const("scale", Tensor::from_shape(&[1, 1], &[w.scale])?)?;
+    let bag = m.wire_node("bag", math::mul(), &[bag, scale])?[0]; // [1, d]
+    let bag_col = m.wire_node("bag_col", AxisOp::Move(1, 0), &[bag])?[0]; // [d, 1]
+    let mut outputs = tvec![];
+    for (name, (weights, bias)) in ["actions", "categories"].into_iter().zip(w.heads) {
+        let weights = m.add_const(format!("{name}_w"), weights)?;
+        let bias = m.add_const(format!("{name}_b"), bias)?;
+        let prod = m.wire_node(format!("{name}_prod"), math::mul(), &[bag_col, weights])?[0]; // [d, k]
+        let logits = m.wire_node(format!("{name}_dot"), Reduce::new(tvec![0], Reducer::Sum), &[prod])?[0];
+        let logits = m.wire_node(format!("{name}_logits"), math::add(), &[logits, bias])?[0]; // [1, k]
+        let probs = m.wire_node(
+            name,
+            Softmax { axes: tvec![1], quant_output_dt: None, kind: Default::default() },
+            &[logits],
+        )?[0];
+        outputs.push(probs);
+    }
+    m.select_output_outlets(&outputs)?;
+    Ok(m)
+}
