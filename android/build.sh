@@ -14,11 +14,11 @@
 # key: SMSGUARD_KEYSTORE=path SMSGUARD_KEYSTORE_ALIAS=alias SMSGUARD_KEYSTORE_PASS=… [SMSGUARD_KEY_PASS=…]
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/tools/common.sh"
+source "$TOOLS/aar.sh"
 
 # SMSGUARD_ANDROID_APP: another app source tree (same layout), e.g. a throwaway test app.
 APP=${SMSGUARD_ANDROID_APP:-$ANDROID_DIR/app/src/main}
 MANIFEST=$APP/AndroidManifest.xml
-OEM_JAVA=$REPO/bindings/java
 STUBS=$ANDROID_DIR/stubs
 T0=$(date +%s)
 
@@ -28,16 +28,23 @@ ensure_tools
 [ -f "$MANIFEST" ] || { echo "no $MANIFEST" >&2; exit 1; }
 mkdir -p "$BUILD"
 
-# --- native libraries --------------------------------------------------------------------------
+# --- the OEM AAR: native libraries, JNI classes, consumer rules ---------------------------------
 
+# The app consumes the AAR the kit ships (scripts/package.sh), as a Gradle build would: its jni/
+# libraries, its classes.jar and its proguard.txt. One build of each .so serves both.
+step "aar: smsguard-android-$VERSION (rust: ${ABIS[*]})"
+build_aar
+rm -rf "$BUILD/aar-x" && mkdir -p "$BUILD/aar-x"
+unzip -q "$AAR" classes.jar proguard.txt 'jni/*' -d "$BUILD/aar-x"
 for abi in "${ABIS[@]}"; do
-    step "rust: libsmsguard_ffi.so $abi (${SO_PROFILE[$abi]})"
-    so=$(build_so "${RUST_TARGET[$abi]}" "$CACHE/target-android" "${SO_PROFILE[$abi]}")
     mkdir -p "$BUILD/lib/$abi"
     # Copy only when it changed: the APK step keys on the content anyway, but a stable mtime
     # keeps `ls -l` honest about what was rebuilt.
-    cmp -s "$so" "$BUILD/lib/$abi/libsmsguard_ffi.so" || cp "$so" "$BUILD/lib/$abi/libsmsguard_ffi.so"
+    cmp -s "$BUILD/aar-x/jni/$abi/libsmsguard_ffi.so" "$BUILD/lib/$abi/libsmsguard_ffi.so" \
+        || cp "$BUILD/aar-x/jni/$abi/libsmsguard_ffi.so" "$BUILD/lib/$abi/libsmsguard_ffi.so"
 done
+AAR_CLASSES=$BUILD/aar-x/classes.jar
+AAR_RULES=$BUILD/aar-x/proguard.txt
 
 # --- Java/Kotlin -> classes.dex ----------------------------------------------------------------
 
@@ -62,7 +69,7 @@ restore() { # restore NAME HASH OUTPUT...: the cached outputs of that step, if a
     [ -f "$f" ] || return 1
     (cd "$BUILD" && rm -rf "$@") && tar -C "$BUILD" -xf "$f" && touch "$f" && echo "$h" > "$BUILD/$name.stamp"
 }
-SELF=("$ANDROID_DIR/build.sh" "$TOOLS/common.sh")
+SELF=("$ANDROID_DIR/build.sh" "$TOOLS/common.sh" "$TOOLS/aar.sh")
 
 CLASSES=$BUILD/classes
 KOTLIN_STDLIB=$AC/kotlin-stdlib-$KOTLIN_VERSION.jar
@@ -73,7 +80,7 @@ if [ ! -f "$KOTLIN_STDLIB" ]; then
     mv "$KOTLIN_STDLIB.tmp" "$KOTLIN_STDLIB"
 fi
 
-h=$(inputs_hash "${SELF[@]}" "$MANIFEST" "$APP/res" "$APP/java" "$OEM_JAVA" "$STUBS")
+h=$(inputs_hash "${SELF[@]}" "$MANIFEST" "$APP/res" "$APP/java" "$AAR_CLASSES" "$STUBS")
 CLASSES_OUT=(classes aapt-rules.pro stubs-classes)
 if fresh classes "$h"; then
     step "classes: unchanged"
@@ -87,19 +94,19 @@ else
     aapt package -f -m -J "$BUILD/gen" -M "$MANIFEST" -S "$APP/res" -I "$FRAMEWORK_RES" \
         -G "$BUILD/aapt-rules.pro"
 
-    step "javac: R, com.smsguard.oem, stubs"
+    step "javac: R, stubs"
     javac_flags=(-nowarn -source 8 -target 8 -Xlint:-options -encoding UTF-8 -bootclasspath "$ANDROID_JAR")
     mapfile -t stub_src < <(find "$STUBS" -name '*.java' 2>/dev/null | sort)
     if [ "${#stub_src[@]}" -gt 0 ]; then
         javac "${javac_flags[@]}" -d "$BUILD/stubs-classes" "${stub_src[@]}"
     fi
-    mapfile -t java_src < <(find "$BUILD/gen" "$OEM_JAVA" -name '*.java' | sort)
+    mapfile -t java_src < <(find "$BUILD/gen" -name '*.java' | sort)
     javac "${javac_flags[@]}" -d "$CLASSES" "${java_src[@]}"
 
     step "kotlinc"
     # The Android classpath: the compile-only stubs for newer APIs (never dexed) first, since some
     # replace an API-23 class to add newer members; then android.jar API 23.
-    cp_compile=$BUILD/stubs-classes:$ANDROID_JAR:$KOTLIN_STDLIB:$CLASSES
+    cp_compile=$BUILD/stubs-classes:$ANDROID_JAR:$KOTLIN_STDLIB:$AAR_CLASSES:$CLASSES
     mapfile -t kt_src < <(find "$APP/java" -name '*.kt' 2>/dev/null | sort)
     mapfile -t app_java < <(find "$APP/java" -name '*.java' 2>/dev/null | sort)
     if [ "${#kt_src[@]}" -gt 0 ]; then
@@ -118,16 +125,16 @@ else
     stamp classes "$h" "${CLASSES_OUT[@]}"
 fi
 
-h=$(inputs_hash "${SELF[@]}" "$CLASSES" "$BUILD/aapt-rules.pro" "$ANDROID_DIR/proguard.pro")
+h=$(inputs_hash "${SELF[@]}" "$CLASSES" "$BUILD/aapt-rules.pro" "$ANDROID_DIR/proguard.pro" "$AAR_CLASSES" "$AAR_RULES")
 if fresh dex "$h"; then
     step "dex: unchanged"
 elif restore dex "$h" dex; then
     step "dex: from the cache"
 else
-    step "proguard: shrink app + kotlin-stdlib"
+    step "proguard: app + AAR + kotlin-stdlib"
     rm -f "$BUILD/app-shrunk.jar"
-    proguard @"$ANDROID_DIR/proguard.pro" @"$BUILD/aapt-rules.pro" \
-        -injars "$CLASSES" -injars "$KOTLIN_STDLIB(!META-INF/**)" -outjars "$BUILD/app-shrunk.jar" \
+    proguard @"$ANDROID_DIR/proguard.pro" @"$BUILD/aapt-rules.pro" @"$AAR_RULES" \
+        -injars "$CLASSES" -injars "$AAR_CLASSES" -injars "$KOTLIN_STDLIB(!META-INF/**)" -outjars "$BUILD/app-shrunk.jar" \
         -libraryjars "$BUILD/stubs-classes" -libraryjars "$ANDROID_JAR" > "$BUILD/proguard.log"
 
     step "dx: classes.dex"

@@ -54,6 +54,16 @@ suite ios env SMSGUARD_CLI="$PWD/target/debug/smsguard" ios/test.sh
 # profile (timings: android/README.md). SMSGUARD_ANDROID_APK=0 skips it.
 if [ "${SMSGUARD_ANDROID_APK:-1}" != 0 ]; then
     suite android-apk bash -c 'android/build.sh && android/check-apk.sh'
+
+    # OEM kit (docs/oem-integration.md): dist/ from the AAR the APK was just built from (no second
+    # build of any .so), read back as Gradle/Xcode would meet it: Maven layout, POM and checksums,
+    # the JNI contract on each .so, bindings/public-surface.txt, the sample integration, the AAR's
+    # arm64 .so under qemu-user, the XCFramework and its SwiftPM checksum. The iOS static library
+    # costs ~5.5 min once per machine cache (~/.cache/smsguard/target-ios). SMSGUARD_OEM_KIT=0
+    # skips it.
+    if [ "${SMSGUARD_OEM_KIT:-1}" != 0 ]; then
+        suite oem-kit bash -c 'scripts/package.sh && scripts/check-kit.sh'
+    fi
 fi
 
 # Fuzzing smoke: every cargo-fuzz target for 10 s (nightly and cargo-fuzz installed into

@@ -10,8 +10,10 @@
 //
 // The generated files are not committed. On Linux, ios/test.sh copies them in and links the
 // host-built libsmsguard_ffi.so (-L/-rpath on the command line). On macOS,
-// bindings/swift/build-xcframework.sh --into ios/SmsGuardKit puts SmsGuardFFI.xcframework and
-// the Swift bindings here.
+// bindings/swift/build-xcframework.sh --into ios/SmsGuardKit puts SmsGuardFFI.xcframework (all
+// slices) and the Swift bindings here; scripts/package.sh builds the same binary target on Linux
+// with the device slice only (dist/SmsGuardFFI.xcframework, dist/swift/Sources; zipped with its
+// SwiftPM checksum for a url: binaryTarget, docs/oem-integration.md).
 import PackageDescription
 
 #if os(Linux)
