@@ -249,6 +249,21 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
             top = i;
         }
     }
+    // A marketing opt-out (回T退订, 拒收请回R) is written by senders of bulk SMS, never by people
+    // to each other: the model's allow cannot file such an unsigned message as personal. The
+    // strongest of the other folders takes it (ties: the more protective, transaction first).
+    // Signed messages keep the model's vote: a subscribed bulletin (a broker's morning note)
+    // carries an opt-out too, and the signature already says who sent it.
+    let opt_out_not_personal =
+        ev.opt_out && ev.signature.signature().is_none() && ACTIONS[top] == Action::Allow;
+    if opt_out_not_personal {
+        top = 1;
+        for i in 2..4 {
+            if score[i] > score[top] {
+                top = i;
+            }
+        }
+    }
     let (junk, transaction) = (score[3], score[1]);
     let junk_bar = if transaction >= 0.5 { JUNK_OVER_TRANSACTION_THRESHOLD } else { JUNK_THRESHOLD };
     let confident_junk = ACTIONS[top] == Action::Junk && junk >= junk_bar;
@@ -276,6 +291,9 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
         return;
     } else {
         d.set(ACTIONS[top], best_category[top].0, score[top]);
+    }
+    if opt_out_not_personal {
+        d.reasons.push(reason("opt_out_not_personal"));
     }
     for hit in hints {
         d.reasons.push(hit.reason.clone());
@@ -479,6 +497,11 @@ pub const POLICY_REASONS: &ReasonTable = &[
         "带签名但没有退订方式，仅模型认为是推广，证据不足，按通知处理",
         "Signed without a way to opt out, and only the model saw marketing (not confidently): kept \
          as a notification",
+    ),
+    (
+        "opt_out_not_personal",
+        "含退订方式，是群发短信而非个人消息",
+        "Carries an opt-out: bulk SMS, not a message from a person",
     ),
     (
         "marketing_without_opt_out",
@@ -849,6 +872,27 @@ mod tests {
         // A model that says allow is followed anyway.
         let chat = calibrated(0.9, 0.05, 0.05);
         assert_eq!(decide_model(&none, &unsigned(), &[], &chat, false, false).action, Action::Allow);
+    }
+
+    #[test]
+    fn a_message_with_an_opt_out_is_never_filed_as_personal() {
+        let none = Sender { normalised: String::new(), kind: SenderKind::Unknown };
+        let optout = [hint(Action::Promotion, Category::Other, 0.6)];
+        // The model is sure it is a chat; the opt-out says bulk SMS: promotion, explained.
+        let chatty = calibrated(0.9, 0.02, 0.06);
+        let v = decide_model(&none, &unsigned(), &optout, &chatty, true, false);
+        assert_eq!(v.action, Action::Promotion);
+        assert!(v.reason_codes().any(|c| c == "opt_out_not_personal"));
+        // A notice the model sees clearly as one stays a notice, opt-out or not.
+        let notice = calibrated(0.4, 0.9, 0.0);
+        assert_eq!(
+            decide_model(&none, &unsigned(), &optout, &notice, true, false).action,
+            Action::Transaction
+        );
+        // Without an opt-out, or signed, the model's allow stands.
+        assert_eq!(decide_model(&none, &unsigned(), &[], &chatty, false, false).action, Action::Allow);
+        let sig = signed("某某证券", SenderFit::Plausible);
+        assert_eq!(decide_model(&none, &sig, &optout, &chatty, true, false).action, Action::Allow);
     }
 
     #[test]

@@ -9,6 +9,8 @@ use smsguard_core::{Action, Category, Engine, SmsMessage, Subcategory};
 
 const INBOX: &str = include_str!("../../testdata/inbox.jsonl");
 const VERDICTS: &str = include_str!("../../testdata/verdicts.jsonl");
+/// Policy cases only the model path reaches (default engine: rules + the embedded model).
+const MODEL_VERDICTS: &str = include_str!("../../testdata/verdicts_model.jsonl");
 
 struct Expect {
     id: String,
@@ -73,8 +75,21 @@ fn every_verdict_carries_a_fitting_subcategory() {
     }
 }
 
+/// With the embedded model on: an unsigned message with an opt-out is never personal, while the
+/// same words without one stay a chat.
+#[test]
+fn model_path_vectors_match_expectations() {
+    let engine = Engine::new().with_embedded_model().unwrap_or_else(|e| panic!("embedded model: {e}"));
+    let rows = parse(MODEL_VERDICTS);
+    assert!(rows.len() >= 6, "the opt-out cases and their chats");
+    check_with(&engine, &rows);
+}
+
 fn check_all(rows: &[Expect]) {
-    let engine = Engine::new();
+    check_with(&Engine::new(), rows);
+}
+
+fn check_with(engine: &Engine, rows: &[Expect]) {
     let mut wrong = Vec::new();
     for e in rows {
         let v = engine.classify(&e.msg);
