@@ -5,24 +5,12 @@
 use smsguard_core::model::manifest::{sha256_hex, Manifest};
 use smsguard_model_convert::onnx_to_nnef;
 
-const PAIRS: [(&str, &[u8], &[u8], &str); 2] = [
-    (
-        "models/smsguard",
-        include_bytes!("../../models/smsguard.onnx"),
-        include_bytes!("../../models/smsguard.nnef.tar"),
-        include_str!("../../models/manifest.json"),
-    ),
-    (
-        "testdata/model/tiny",
-        include_bytes!("../../testdata/model/tiny.onnx"),
-        include_bytes!("../../testdata/model/tiny.nnef.tar"),
-        include_str!("../../testdata/model/tiny.manifest.json"),
-    ),
-];
+mod common;
+use common::MODELS;
 
 #[test]
 fn committed_archives_are_the_conversions_of_the_committed_onnx() {
-    for (name, onnx, nnef, manifest) in PAIRS {
+    for (name, onnx, nnef, manifest) in MODELS {
         let converted = onnx_to_nnef(onnx).unwrap_or_else(|e| panic!("{name}.onnx converts: {e:#}"));
         assert!(converted == nnef, "{name}.nnef.tar is stale: run scripts/convert-model.sh");
         let m = Manifest::parse(manifest).expect("manifest parses");
@@ -33,7 +21,7 @@ fn committed_archives_are_the_conversions_of_the_committed_onnx() {
 
 #[test]
 fn conversion_is_deterministic() {
-    let (_, onnx, _, _) = PAIRS[1];
+    let (_, onnx, _, _) = MODELS[1];
     let a = onnx_to_nnef(onnx).expect("converts");
     let b = onnx_to_nnef(onnx).expect("converts");
     assert_eq!(a, b);
@@ -41,7 +29,7 @@ fn conversion_is_deterministic() {
 
 #[test]
 fn broken_onnx_is_an_error() {
-    let (_, onnx, _, _) = PAIRS[1];
+    let (_, onnx, _, _) = MODELS[1];
     for bytes in [&b""[..], &onnx[..onnx.len() / 2], b"not a model at all"] {
         assert!(onnx_to_nnef(bytes).is_err());
     }

@@ -8,20 +8,8 @@ use smsguard_core::model::NnefModel;
 use smsguard_core::SmsMessage;
 use tract_onnx::prelude::*;
 
-const MODELS: [(&str, &[u8], &[u8], &str); 2] = [
-    (
-        "models/smsguard",
-        include_bytes!("../../models/smsguard.onnx"),
-        include_bytes!("../../models/smsguard.nnef.tar"),
-        include_str!("../../models/manifest.json"),
-    ),
-    (
-        "testdata/model/tiny",
-        include_bytes!("../../testdata/model/tiny.onnx"),
-        include_bytes!("../../testdata/model/tiny.nnef.tar"),
-        include_str!("../../testdata/model/tiny.manifest.json"),
-    ),
-];
+mod common;
+use common::MODELS;
 
 /// Invented messages shared by every test suite (never corpus text).
 const MESSAGES: [&str; 3] = [
