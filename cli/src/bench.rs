@@ -106,10 +106,9 @@ pub fn run(
     let heap_after_load = live_bytes() - before;
     // A fresh copy of the model (the engine's stays loaded) measures its load time and heap.
     let model = model_on.then(|| {
-        let load = load_model;
         let heap = live_bytes();
         let t = Instant::now();
-        let model = load();
+        let model = load_model();
         let elapsed = ms(t.elapsed());
         let held = live_bytes() - heap;
         drop(model);

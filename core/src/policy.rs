@@ -242,13 +242,10 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
         return;
     }
 
-    // The strongest action; ties go to the more protective (earlier) action.
-    let mut top = 0;
-    for i in 1..4 {
-        if score[i] > score[top] {
-            top = i;
-        }
-    }
+    // The strongest action from `first` on; ties go to the more protective (earlier) action.
+    let strongest =
+        |first: usize| (first + 1..4).fold(first, |top, i| if score[i] > score[top] { i } else { top });
+    let mut top = strongest(0);
     // A marketing opt-out (回T退订, 拒收请回R) is written by senders of bulk SMS, never by people
     // to each other: the model's allow cannot file such an unsigned message as personal. The
     // strongest of the other folders takes it (ties: the more protective, transaction first).
@@ -257,12 +254,7 @@ fn soft_decision(ev: &Evidence<'_>, d: &mut Decision) {
     let opt_out_not_personal =
         ev.opt_out && ev.signature.signature().is_none() && ACTIONS[top] == Action::Allow;
     if opt_out_not_personal {
-        top = 1;
-        for i in 2..4 {
-            if score[i] > score[top] {
-                top = i;
-            }
-        }
+        top = strongest(1);
     }
     let (junk, transaction) = (score[3], score[1]);
     let junk_bar = if transaction >= 0.5 { JUNK_OVER_TRANSACTION_THRESHOLD } else { JUNK_THRESHOLD };
