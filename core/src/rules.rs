@@ -201,41 +201,69 @@ const LONG_FIELD_BYTES: usize = 1_024;
 /// 10,000 repeated keywords, `examples/worst_case.rs`).
 #[derive(Debug)]
 struct RuleRegex {
-    compact: Regex,
+    /// Built at pack compile for a pack from outside; on first use for the embedded pack (see
+    /// [`Build`]). `None` inside: the build failed, and the rule does not match.
+    compact: std::sync::OnceLock<Option<Regex>>,
     /// The pattern as written (macros not expanded), for the lazy-DFA build.
     pattern: String,
     spans: bool,
     fast: std::sync::OnceLock<Option<Regex>>,
 }
 
+/// When a pack's verification regexes are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Build {
+    /// At pack compile: every pack from outside (updates, user rules, `--rules`), so that a bad
+    /// regex is an error naming its rule before anything is saved or used.
+    Now,
+    /// The first time a message makes the rule a candidate: only the embedded default pack,
+    /// whose every regex the unit tests build. Building all ~100 of them was most of a cold
+    /// start (~25 ms of the receiver's or extension's first message), for the few a message needs.
+    OnFirstUse,
+}
+
 impl RuleRegex {
-    fn new(pattern: &str, spans: bool) -> Result<RuleRegex, RegexError> {
-        Ok(RuleRegex {
-            compact: build_rule_regex(pattern, spans, false)?,
-            pattern: pattern.to_string(),
-            spans,
-            fast: std::sync::OnceLock::new(),
-        })
+    fn new(pattern: &str, spans: bool, build: Build) -> Result<RuleRegex, RegexError> {
+        let compact = std::sync::OnceLock::new();
+        if build == Build::Now {
+            let _ = compact.set(Some(build_rule_regex(pattern, spans, false)?));
+        }
+        Ok(RuleRegex { compact, pattern: pattern.to_string(), spans, fast: std::sync::OnceLock::new() })
+    }
+
+    fn compact(&self) -> Option<&Regex> {
+        self.compact
+            .get_or_init(|| {
+                build_rule_regex(&self.pattern, self.spans, false)
+                    .map_err(|e| log::error!("a default-pack regex failed to build: {e}"))
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// The build to run on `text`. The fast build compiles the pattern the compact one already
     /// compiled, so it cannot fail on syntax; were it to fail on a limit, the compact one runs.
-    fn for_text(&self, text: &str) -> &Regex {
+    fn for_text(&self, text: &str) -> Option<&Regex> {
         if text.len() <= LONG_FIELD_BYTES {
-            return &self.compact;
+            return self.compact();
         }
         self.fast
             .get_or_init(|| build_rule_regex(&self.pattern, self.spans, true).ok())
             .as_ref()
-            .unwrap_or(&self.compact)
+            .or_else(|| self.compact())
     }
 
     fn is_match(&self, text: &str) -> bool {
-        self.for_text(text).is_match(Input::new(text))
+        self.for_text(text).is_some_and(|re| re.is_match(Input::new(text)))
     }
 
+    /// Bytes of the builds made so far, with one fresh search cache for the compact one.
     fn memory_usage(&self) -> usize {
-        self.compact.memory_usage() + self.fast.get().and_then(Option::as_ref).map_or(0, Regex::memory_usage)
+        fn built(cell: &std::sync::OnceLock<Option<Regex>>) -> Option<&Regex> {
+            cell.get().and_then(Option::as_ref)
+        }
+        built(&self.compact).map_or(0, |re| re.memory_usage() + re.create_cache().memory_usage())
+            + built(&self.fast).map_or(0, Regex::memory_usage)
     }
 }
 
@@ -463,13 +491,15 @@ impl RuleSet {
                     ));
                 }
                 seen.insert(spec.id.clone(), origin.to_string());
+                // The embedded pack's exact text: its regexes are built when first needed.
+                let build = if *text == DEFAULT_PACK { Build::OnFirstUse } else { Build::Now };
                 let regex = match &spec.regex {
                     None => None,
                     Some((re, line)) => {
                         let err =
                             |m: String| DataError::new(*origin, m).at_line(*line).for_item(spec.id.clone());
-                        let compiled =
-                            RuleRegex::new(re, spec.marks.is_some()).map_err(|e| err(e.to_string()))?;
+                        let compiled = RuleRegex::new(re, spec.marks.is_some(), build)
+                            .map_err(|e| err(e.to_string()))?;
                         regex_bytes += compiled.memory_usage();
                         if regex_bytes > REGEX_TOTAL_LIMIT {
                             return Err(err(format!(
@@ -629,9 +659,9 @@ impl RuleSet {
             let Some(c) = rule.marks else { continue };
             let Some(slot) = out.get_mut(c) else { continue };
             let spans = slot.get_or_insert_with(Vec::new);
-            if let Some(re) = &rule.regex {
+            if let Some(re) = rule.regex.as_ref().and_then(|re| re.for_text(input.field(rule.field))) {
                 let text = input.field(rule.field);
-                for m in re.for_text(text).find_iter(Input::new(text)) {
+                for m in re.find_iter(Input::new(text)) {
                     if m.end() > m.start() {
                         spans.push(Span { field: rule.field, start: m.start(), end: m.end() });
                     }
@@ -714,18 +744,15 @@ impl RuleSet {
         &self.packs
     }
 
-    /// Heap bytes of the keyword automata and the verification regexes, plus one fresh search
-    /// cache per regex (caches grow a little with use; `examples/rules_memory.rs` measures the
-    /// real total with a counting allocator).
+    /// Heap bytes of the keyword automata and the verification regexes built so far (the
+    /// embedded pack builds its regexes on first use), plus one fresh search cache per regex
+    /// (caches grow a little with use; `examples/rules_memory.rs` measures the real total with a
+    /// counting allocator).
     pub fn memory_bytes(&self) -> usize {
         let keywords: usize =
             self.fields.iter().filter_map(|f| f.matcher.as_ref()).map(|m| m.memory_usage()).sum();
-        let regexes: usize = self
-            .rules
-            .iter()
-            .filter_map(|r| r.regex.as_ref())
-            .map(|re| re.memory_usage() + re.compact.create_cache().memory_usage())
-            .sum();
+        let regexes: usize =
+            self.rules.iter().filter_map(|r| r.regex.as_ref()).map(RuleRegex::memory_usage).sum();
         keywords + regexes
     }
 }
@@ -794,11 +821,13 @@ mod tests {
         let mut checked = 0;
         for rule in &set.rules {
             let Some(re) = &rule.regex else { continue };
+            let compact = build_rule_regex(&re.pattern, re.spans, false)
+                .unwrap_or_else(|e| panic!("{}: {e}", rule.name));
             let fast = build_rule_regex(&re.pattern, re.spans, true)
                 .unwrap_or_else(|e| panic!("{}: {e}", rule.name));
             for text in &texts {
                 assert_eq!(
-                    re.compact.is_match(Input::new(text)),
+                    compact.is_match(Input::new(text)),
                     fast.is_match(Input::new(text)),
                     "{}",
                     rule.name
@@ -806,7 +835,7 @@ mod tests {
                 if re.spans {
                     let spans =
                         |r: &Regex| r.find_iter(Input::new(text)).map(|m| m.range()).collect::<Vec<_>>();
-                    assert_eq!(spans(&re.compact), spans(&fast), "{}", rule.name);
+                    assert_eq!(spans(&compact), spans(&fast), "{}", rule.name);
                 }
                 let _ = re.for_text(text);
                 assert!(
@@ -818,5 +847,28 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 50, "only {checked} regex rules");
+    }
+
+    /// The embedded pack defers its regexes to first use (cold start), and every one of them
+    /// builds (so deferring cannot turn a rule off); any other text, even the default pack with
+    /// one more line, builds them all at compile, so a bad regex is an error there.
+    #[test]
+    fn only_the_embedded_pack_builds_its_regexes_on_first_use() {
+        let built = |set: &RuleSet| {
+            set.rules.iter().filter_map(|r| r.regex.as_ref()).filter(|re| re.compact.get().is_some()).count()
+        };
+        let lazy = RuleSet::compile(&[("default.rules", DEFAULT_PACK)]).expect("default pack");
+        let regexes = lazy.rules.iter().filter(|r| r.regex.is_some()).count();
+        assert!(regexes > 50, "only {regexes} regex rules");
+        assert_eq!(built(&lazy), 0, "the embedded pack built regexes at compile");
+        for rule in &lazy.rules {
+            if let Some(re) = &rule.regex {
+                assert!(re.compact().is_some(), "{} does not build", rule.name);
+            }
+        }
+        assert_eq!(built(&lazy), regexes);
+        let copy = format!("{DEFAULT_PACK}\n# a local copy\n");
+        let eager = RuleSet::compile(&[("copy.rules", copy.as_str())]).expect("copy compiles");
+        assert_eq!(built(&eager), regexes, "a pack from outside must build every regex at compile");
     }
 }
