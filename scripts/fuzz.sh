@@ -10,6 +10,9 @@
 # run after run) and any crash artifacts live in the cache too, never in the clone. Seeds come
 # from testdata/ and the shipped data. Limits: a run that takes > 1 s is a timeout, > 256 MB RSS
 # is an OOM; both fail like a crash. Prints one line per target and exits non-zero on any finding.
+# In a long run (>= 300 s a target), every input of the target's corpus is then replayed once and timed: the units over 10 ms and the
+# slowest are reported (not failed: the instrumented build is slower than release and these
+# machines are shared; README "Fuzzing" keeps the long run's figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -78,7 +81,17 @@ cd "$ROOT"
 
 failed=0
 total=0
-printf '%-15s %12s %10s  %s\n' target executions seconds result
+SLOW_MS=10
+# Replays the corpus of $1 through its fuzz binary; prints "<units over SLOW_MS> <slowest ms>".
+slow_units() {
+    local bin=$CARGO_TARGET_DIR/x86_64-unknown-linux-gnu/release/$1
+    if [ "$SECONDS_PER_TARGET" -lt 300 ] || [ ! -x "$bin" ]; then echo "- -"; return; fi
+    find "$CORPORA/$1" -type f -print0 | xargs -0 -n 200 "$bin" -rss_limit_mb=256 2>&1 |
+        sed -n 's/^Executed .* in \([0-9]*\) ms$/\1/p' |
+        awk -v lim="$SLOW_MS" '{ if ($1 > lim) n++; if ($1 > max) max = $1 } END { printf "%d %d\n", n, max }'
+}
+
+printf '%-15s %12s %8s %10s %8s  %s\n' target executions seconds ">${SLOW_MS}ms" "max ms" result
 for t in "${TARGETS[@]}"; do
     seed "$t"
     log=$ARTIFACTS/$t.log
@@ -94,7 +107,8 @@ for t in "${TARGETS[@]}"; do
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     execs=${execs:-0}
     total=$((total + execs))
-    printf '%-15s %12s %10s  %s\n' "$t" "$execs" "$SECONDS_PER_TARGET" "$result"
+    read -r slow slowest < <(slow_units "$t")
+    printf '%-15s %12s %8s %10s %8s  %s\n' "$t" "$execs" "$SECONDS_PER_TARGET" "$slow" "$slowest" "$result"
 done
 echo "fuzz: $total executions in total, $failed target(s) with findings"
 [ "$failed" -eq 0 ]
