@@ -98,7 +98,9 @@ for t in "${TARGETS[@]}"; do
     seed "$t"
     log=$ARTIFACTS/$t.log
     mkdir -p "$ARTIFACTS/$t"
-    if (cd fuzz && cargo +nightly fuzz run --sanitizer none "$t" "$CORPORA/$t" -- \
+    # The outer timeout: without a sanitizer, libFuzzer's timeout handler can deadlock in malloc
+    # when the alarm lands inside it (seen once), which would hang the run instead of failing it.
+    if (cd fuzz && timeout -k 10 $((SECONDS_PER_TARGET + 300)) cargo +nightly fuzz run --sanitizer none "$t" "$CORPORA/$t" -- \
         -max_total_time="$SECONDS_PER_TARGET" -timeout=1 -rss_limit_mb=256 -print_final_stats=1 \
         -artifact_prefix="$ARTIFACTS/$t/" >"$log" 2>&1); then
         result=ok
