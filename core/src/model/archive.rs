@@ -168,20 +168,35 @@ pub fn tensor(file: &[u8]) -> Result<Tensor, String> {
     let (bits, item_type) = (u32_at(44), u16::from_le_bytes([file[48], file[49]]));
     let data = &file[HEADER..];
     let result = match (item_type, bits) {
-        (0, 32) => {
-            let v: Vec<f32> =
-                data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-            Tensor::from_shape(&shape, &v)
-        }
+        (0, 32) => filled(&shape, data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))),
         // NNEF's signed integers, plain (4) or quantised without a sidecar (3, as tract writes
         // an int8 table): both are plain i8 here.
-        (3 | 4, 8) => {
-            let v: Vec<i8> = data.iter().map(|b| *b as i8).collect();
-            Tensor::from_shape(&shape, &v)
-        }
+        (3 | 4, 8) => filled(&shape, data.iter().map(|b| *b as i8)),
         _ => {
             return Err(format!("tensor type {item_type} with {bits} bits per item is not used by the model"))
         }
     };
     result.map_err(|e| format!("tensor unreadable: {e}"))
+}
+
+/// A tensor of `shape` written in place from `values` (`Tensor::from_shape` and `From<Array>`
+/// copy a finished vector: one more table-sized allocation at the peak of a load).
+pub fn filled<T: Datum + Copy + tract_core::num_traits::Zero>(
+    shape: &[usize],
+    mut values: impl Iterator<Item = T>,
+) -> TractResult<Tensor> {
+    let mut t = Tensor::zero::<T>(shape)?;
+    let mut view = t.to_plain_array_view_mut::<T>()?;
+    let slots = view.as_slice_mut().context("a new tensor is contiguous")?;
+    let mut written = 0;
+    for (slot, v) in slots.iter_mut().zip(&mut values) {
+        *slot = v;
+        written += 1;
+    }
+    ensure!(
+        written == slots.len() && values.next().is_none(),
+        "the values do not fill a tensor of {} exactly",
+        slots.len()
+    );
+    Ok(t)
 }
