@@ -503,3 +503,55 @@ pub fn graph(w: Weights) -> TractResult<TypedModel> {
     m.select_output_outlets(&outputs)?;
     Ok(m)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three ids of width 2, idf-weighted, two action outputs and one category output.
+    fn weights() -> Weights {
+        let table = Tensor::from_shape(&[3, 2], &[1i8, 2, 3, -1, 0, 4]).expect("test tensor");
+        let idf = Tensor::from_shape(&[3], &[0.5f32, 2.0, 1.0]).expect("test tensor");
+        let la = Tensor::from_shape(&[2, 2], &[1f32, 0.0, 0.0, 1.0]).expect("test tensor");
+        let lc = Tensor::from_shape(&[2, 1], &[1f32, 1.0]).expect("test tensor");
+        let la_b = Tensor::from_shape(&[1, 2], &[0.25f32, -0.25]).expect("test tensor");
+        let lc_b = Tensor::from_shape(&[1, 1], &[0.0f32]).expect("test tensor");
+        Weights { table, idf: Some(idf), scale: 0.1, heads: [(la, la_b), (lc, lc_b)] }
+    }
+
+    #[test]
+    fn fold_holds_each_row_through_both_heads_and_its_weight() {
+        let folded = fold(&weights()).expect("test tensor");
+        assert_eq!(folded.shape(), [3, 4]);
+        let got: Vec<f32> = folded.to_plain_array_view::<f32>().expect("f32").iter().copied().collect();
+        // Row 1: idf 2 × scale 0.1 × [3, -1] · [[1, 0], [0, 1] | [1, 1]] = [0.6, -0.2 | 0.4], then 2.
+        let want = [0.05, 0.1, 0.15, 0.5, 0.6, -0.2, 0.4, 2.0, 0.0, 0.4, 0.4, 1.0];
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() < 1e-6, "{got:?}");
+        }
+    }
+
+    #[test]
+    fn the_folded_graph_computes_the_weighted_mean_then_the_heads() {
+        let plan = graph(weights()).expect("graph").into_runnable().expect("plan");
+        let ids = Tensor::from_shape(&[3], &[0i64, 1, 1]).expect("test tensor");
+        let out = plan.run(tvec!(ids.into())).expect("test tensor");
+        // The architecture as written: bag = scale · Σ idf·row / Σ idf, logits = bag · W + b.
+        let den = 0.5 + 2.0 + 2.0;
+        let bag = [0.1 * (0.5 * 1.0 + 4.0 * 3.0) / den, 0.1 * (0.5 * 2.0 - 4.0) / den];
+        let softmax = |l: &[f32]| {
+            let e: Vec<f32> = l.iter().map(|x| x.exp()).collect();
+            let s: f32 = e.iter().sum();
+            e.into_iter().map(|x| x / s).collect::<Vec<f32>>()
+        };
+        let actions = softmax(&[bag[0] + 0.25, bag[1] - 0.25]);
+        let got: Vec<f32> = out[0].to_plain_array_view::<f32>().expect("f32").iter().copied().collect();
+        assert_eq!(out[0].shape(), [1, 2]);
+        for (g, w) in got.iter().zip(&actions) {
+            assert!((g - w).abs() < 1e-6, "{got:?} vs {actions:?}");
+        }
+        assert_eq!(out[1].shape(), [1, 1]);
+        let category: Vec<f32> = out[1].to_plain_array_view::<f32>().expect("f32").iter().copied().collect();
+        assert!((category[0] - 1.0).abs() < 1e-6);
+    }
+}
