@@ -197,9 +197,11 @@ pub(crate) fn is_decoration(c: char) -> bool {
 }
 
 /// One pass of character mapping: drops invisible (and, for [`fold`], decorative) characters,
-/// converts traditional to simplified and lower-cases.
+/// converts traditional to simplified (with Taiwan and Hong Kong words to the mainland's) and
+/// lower-cases.
 fn map_chars(src: impl Iterator<Item = char>, out: &mut String, strip_decorations: bool) {
-    for c in src {
+    let mut src = src.peekable();
+    while let Some(c) = src.next() {
         if c.is_ascii() {
             if !c.is_ascii_control() || c.is_ascii_whitespace() {
                 out.push(c.to_ascii_lowercase());
@@ -210,7 +212,16 @@ fn map_chars(src: impl Iterator<Item = char>, out: &mut String, strip_decoration
             continue;
         }
         if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-            out.push(t2s::to_simplified(c));
+            let simplified = t2s::to_simplified(c);
+            // Only after a converted character: simplified text pays nothing and never changes.
+            if simplified != c {
+                if let Some(word) = src.peek().and_then(|&next| t2s::regional_word(c, next)) {
+                    src.next();
+                    out.extend(word);
+                    continue;
+                }
+            }
+            out.push(simplified);
         } else {
             // to_lowercase yields the character itself when it has no lower case (symbols).
             out.extend(t2s::to_simplified(c).to_lowercase());

@@ -2750,6 +2750,41 @@ pub(crate) fn to_simplified(c: char) -> char {
     }
 }
 
+/// Words that Taiwan and Hong Kong write differently from the mainland, as `(traditional word,
+/// mainland word)`, sorted. Character conversion alone turns 點選連結 into 点选连结, which no rule
+/// written for 点击链接 matches (measured on OpenCC `s2twp` versions of notify-samples: spam caught
+/// 87.8 % → 73.2 %). Every key starts with a character the character table converts, so
+/// simplified input never changes (the model's training text normalises as before), and every
+/// pair is two characters for two, so positions in the text stay where they were.
+static REGIONAL_WORDS: &[([char; 2], [char; 2])] = &[
+    (['帳', '務'], ['账', '务']),
+    (['帳', '單'], ['账', '单']),
+    (['帳', '戶'], ['账', '户']),
+    (['帳', '號'], ['账', '号']),
+    (['簡', '訊'], ['短', '信']),
+    (['網', '路'], ['网', '络']),
+    (['聯', '絡'], ['联', '系']),
+    (['訊', '息'], ['信', '息']),
+    (['資', '訊'], ['信', '息']),
+    (['軟', '體'], ['软', '件']),
+    (['連', '結'], ['链', '接']),
+    (['鏈', '結'], ['链', '接']),
+    (['門', '號'], ['号', '码']),
+    (['電', '郵'], ['邮', '件']),
+    (['點', '按'], ['点', '击']),
+    (['點', '數'], ['积', '分']),
+    (['點', '選'], ['点', '击']),
+];
+
+/// The mainland word for the regional word `first` `next` (see [`REGIONAL_WORDS`]).
+pub(crate) fn regional_word(first: char, next: char) -> Option<[char; 2]> {
+    REGIONAL_WORDS
+        .binary_search_by(|(k, _)| k.cmp(&[first, next]))
+        .ok()
+        .and_then(|i| REGIONAL_WORDS.get(i))
+        .map(|(_, w)| *w)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2772,5 +2807,20 @@ mod tests {
         assert_eq!(conv, "优惠银行账户验证码");
         assert_eq!(to_simplified('a'), 'a');
         assert_eq!(to_simplified('中'), '中');
+    }
+
+    #[test]
+    fn regional_words_are_sorted_start_traditional_and_map_to_simplified() {
+        for w in REGIONAL_WORDS.windows(2) {
+            assert!(w[0].0 < w[1].0, "unsorted or duplicate at {:?}", w[0].0);
+        }
+        for (k, v) in REGIONAL_WORDS {
+            // The caller looks a word up only after a converted character: a key whose first
+            // character is simplified would never be found (and would change simplified text).
+            assert_ne!(to_simplified(k[0]), k[0], "{k:?}");
+            assert!(v.iter().all(|&c| to_simplified(c) == c), "{v:?} is not simplified");
+        }
+        assert_eq!(regional_word('點', '選'), Some(['点', '击']));
+        assert_eq!(regional_word('點', '心'), None);
     }
 }
