@@ -151,13 +151,27 @@ fn carrier_government_health_are_protected() {
         "【交管12123】您的机动车有一条违法记录待处理,请通过交管12123app查询处理。",
         Want::Protect(C::PublicServices),
     );
-    check(
-        "【国家反诈中心】提醒:刷单返利都是诈骗,不要向所谓安全账户转账,谨防被骗。",
-        Want::Protect(C::PublicServices),
-    );
     check("【市人民医院】您已预约12月2日上午心内科门诊,就诊序号18,请按时就诊。", Want::Protect(C::Health));
     check("【社区卫生服务中心】您的孩子应于12月10日接种疫苗第二针,请按时前来。", Want::Protect(C::Health));
     check("【市气象台】市气象台11月28日发布暴雨橙色预警,请注意防范。", Want::Protect(C::Weather));
+}
+
+/// An anti-fraud warning is evidence of a notice (a hint), not a protection: the scam words it
+/// quotes stand down through the `antifraud_reminder` context, and a scam that appends "谨防诈骗"
+/// or says it is "not a scam" is still blocked.
+#[test]
+fn antifraud_words_are_a_hint_and_shield_no_scam() {
+    check(
+        "【国家反诈中心】提醒:刷单返利都是诈骗,不要向所谓安全账户转账,谨防被骗。",
+        Want::Hint(Action::Transaction),
+    );
+    check("【鸿运娱乐】注册送彩金888,官网 http://hy-bet.top ,温馨提醒:谨防诈骗", Want::Block(C::Gambling));
+    check("稳赚不赔,老师带单,加微信 tz8888 进投资群,谨防诈骗请认准本群", Want::Block(C::Fraud));
+    check("兼职刷单日赚300,加qq 1234567,我们不是诈骗,请注意甄别", Want::Block(C::Fraud));
+    let denial = hits("本平台不是骗子,正规运营,欢迎咨询");
+    assert!(denial.iter().any(|h| h.rule == "default/fraud.scam_denial"), "{denial:?}");
+    let quoted = hits("【国家反诈中心】提醒:凡是说“我们不是骗子”并让你转账的,都是诈骗。");
+    assert!(!quoted.iter().any(|h| h.rule == "default/fraud.scam_denial"), "{quoted:?}");
 }
 
 #[test]
