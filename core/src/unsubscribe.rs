@@ -1,5 +1,5 @@
 //! One-tap unsubscribe: find the opt-out instruction in a marketing message (回T退订, 退订回T,
-//! 回TD退订, 拒收请回复R, 回N退订, 回复TD退订, 回0000退订, English STOP/UNSUBSCRIBE, full-width
+//! 回TD退订, 拒收请回复R, 回N退订, 回复TD退订, 回0000退订, 如需退订此类信息，回复TD, English STOP/UNSUBSCRIBE, full-width
 //! and case variants) and build the reply: destination = the sender, body = the keyword.
 //! Recording that the reply was sent revokes consent for the signature (how = unsubscribe); see
 //! [`crate::store::UserState::record_unsubscribe`].
@@ -21,6 +21,8 @@ const Q: &str = r#"["'“”‘’「」『』]?"#;
 const REPLY: &str = "(?:回复|回覆|回|发送|发)";
 const OPT_OUT: &str = "(?:退订|退定|拒收|取消订阅)";
 const GAP: &str = "(?:请|您|可|即可|，|,|：|:|、|！|!|。|[ \\t]){0,4}";
+/// What is unsubscribed from, between the opt-out word and the reply (如需退订此类信息，回复TD).
+const OBJECT: &str = "(?:(?:此类|该类|本类|相关|上述|以上|营销|推广)(?:信息|短信|消息|通知|服务)?)?";
 
 /// Bodies up to this size are searched whole; longer (hostile) ones only in their first and last
 /// [`EDGE_BYTES`], where an opt-out stands. Matching is linear anyway; this bounds the work.
@@ -33,7 +35,8 @@ static PATTERNS: Lazy<Option<Regex>> = Lazy::new(|| {
         // 回T退订, 回复TD退订, 回0000退订, 发送N退订, 回复R拒收
         format!("{REPLY}[ \\t]*{Q}[ \\t]*{kw}[ \\t]*{Q}{GAP}{OPT_OUT}"),
         // 退订回T, 拒收请回复R, 退订请回复"TD"
-        format!("{OPT_OUT}{GAP}{REPLY}[ \\t]*{Q}[ \\t]*{kw}(?:[^a-z0-9]|$)"),
+        // 如需退订此类信息，回复TD至95588
+        format!("{OPT_OUT}{OBJECT}{GAP}{REPLY}[ \\t]*{Q}[ \\t]*{kw}(?:[^a-z0-9]|$)"),
         // reply STOP, text STOP to 12345, send UNSUBSCRIBE
         format!("(?-u:\\b)(?:reply|text|txt|send|sms)[ \\t]+{Q}(stop|unsubscribe|unsub|td|t)(?-u:\\b)"),
         // STOP to opt out / to unsubscribe
@@ -158,6 +161,8 @@ mod tests {
             ("【某商城】大促进行中，退订请回复“TD”", "TD"),
             ("【某商城】大促进行中，回复「t」退订。", "T"),
             ("【某商城】大促 回复 TD 退订", "TD"),
+            ("【某银行】新年快乐。如需退订此类信息，回复TDXS至95588。", "TDXS"),
+            ("【某银行】理财新品上线，退订营销短信请回复TD", "TD"),
         ];
         for (body, kw) in cases {
             assert_eq!(detect(body).as_deref(), Some(kw), "{body}");
