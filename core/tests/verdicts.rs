@@ -61,6 +61,17 @@ fn rule_class_vectors_match_expectations() {
 }
 
 /// Every transaction and promotion verdict carries a subcategory that fits it; others none.
+/// The bindings' suites read the inbox and the rule-class vectors as one set keyed by id
+/// (bindings/scripts/prepare.sh): an id used twice makes them compare one message's expectation
+/// with another's result.
+#[test]
+fn vector_ids_are_unique_across_the_shared_files() {
+    let mut seen = std::collections::HashSet::new();
+    for row in parse(INBOX).into_iter().chain(parse(VERDICTS)) {
+        assert!(seen.insert(row.id.clone()), "vector id {} is used twice", row.id);
+    }
+}
+
 #[test]
 fn every_verdict_carries_a_fitting_subcategory() {
     let engine = Engine::new();
