@@ -1,6 +1,7 @@
 //! One-tap unsubscribe: find the opt-out instruction in a marketing message (回T退订, 退订回T,
-//! 回TD退订, 拒收请回复R, 回N退订, 回复TD退订, 回0000退订, 如需退订此类信息，回复TD, English STOP/UNSUBSCRIBE, full-width
-//! and case variants) and build the reply: destination = the sender, body = the keyword.
+//! 回TD退订, 拒收请回复R, 回N退订, 回复TD退订, 回0000退订, 如需退订此类信息，回复TD, English
+//! STOP/UNSUBSCRIBE, full-width and case variants) and build the reply: destination = the
+//! sender, body = the keyword.
 //! Recording that the reply was sent revokes consent for the signature (how = unsubscribe); see
 //! [`crate::store::UserState::record_unsubscribe`].
 

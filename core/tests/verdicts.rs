@@ -60,7 +60,6 @@ fn rule_class_vectors_match_expectations() {
     check_all(&rows);
 }
 
-/// Every transaction and promotion verdict carries a subcategory that fits it; others none.
 /// The bindings' suites read the inbox and the rule-class vectors as one set keyed by id
 /// (bindings/scripts/prepare.sh): an id used twice makes them compare one message's expectation
 /// with another's result.
@@ -72,6 +71,7 @@ fn vector_ids_are_unique_across_the_shared_files() {
     }
 }
 
+/// Every transaction and promotion verdict carries a subcategory that fits it; others none.
 #[test]
 fn every_verdict_carries_a_fitting_subcategory() {
     let engine = Engine::new();

@@ -16,11 +16,10 @@ Output lines are the input records with only `text` changed, plus `"script": CON
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from .prepare import read_jsonl
+from .prepare import read_jsonl, write_jsonl
 
 CONFIGS = ("s2t", "s2hk", "s2twp")
 SPLITS = ("notify", "test_family", "nus_test")
@@ -49,9 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             out = args.work / f"trad_{config}_{split}.jsonl"
             conv = convert(rows, config)
             changed = sum(a["text"] != b["text"] for a, b in zip(rows, conv))
-            with open(out, "w", encoding="utf-8") as f:
-                for r in conv:
-                    f.write(json.dumps(r, ensure_ascii=False) + "\n")
+            write_jsonl(out, conv)
             print(f"{out}: {len(conv)} messages, {changed} changed by {config}")
     return 0
 
