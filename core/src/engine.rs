@@ -186,12 +186,13 @@ impl Engine {
         let (rule_hits, model, verdict) = if normalised.text.trim().is_empty() {
             (Vec::new(), None, Verdict::empty(sender.kind))
         } else {
-            let rule_hits = self.rules().evaluate(&RuleInput {
+            let evaluation = self.rules().evaluate_bounded(&RuleInput {
                 body: &body,
                 normalised: &normalised,
                 sender: &sender,
                 signature: &signature,
             });
+            let rule_hits = evaluation.hits;
             let model = self.model.as_ref().and_then(|m| {
                 m.predict(&ModelInput {
                     normalised: &normalised,
@@ -210,6 +211,7 @@ impl Engine {
                 },
                 &self.user,
             );
+            let verdict = crate::policy::when_rules_incomplete(evaluation.complete, &rule_hits, verdict);
             let verdict = crate::contact::apply(msg.known_contact, &rule_hits, verdict);
             let verdict = Verdict {
                 subcategory: Subcategory::derive(

@@ -82,6 +82,25 @@ pub fn decide(ev: &Evidence<'_>, user: &UserChoices) -> Verdict {
     }
 }
 
+/// A rule evaluation that the time budget cut short (`crate::rules::RULE_TIME_BUDGET`; only a
+/// costly rule pack or a pathological message gets there): the rules left out could have been a
+/// protection, so such a verdict never hides a message on less than a block rule that did match.
+/// Junk without one goes to promotions, where the user still sees it. Says so either way.
+pub fn when_rules_incomplete(complete: bool, hits: &[RuleHit], mut verdict: Verdict) -> Verdict {
+    if complete {
+        return verdict;
+    }
+    let blocked = hits.iter().any(|h| matches!(h.effect, Effect::Block { .. }));
+    if verdict.action == Action::Junk && !blocked {
+        verdict.action = Action::Promotion;
+        if !verdict.category.fits(Action::Promotion) {
+            verdict.category = Action::Promotion.default_category();
+        }
+    }
+    verdict.reasons.push(reason("rules_incomplete"));
+    verdict
+}
+
 struct Decision {
     action: Action,
     category: Category,
@@ -463,6 +482,12 @@ pub const POLICY_REASONS: &ReasonTable = &[
     ),
     ("sender_expected", "发送号码与签名机构相符", "The sender number is one this institution uses"),
     (
+        "rules_incomplete",
+        "规则检查超出时间限制，部分规则未判断；未确认拦截的短信不会放入垃圾箱",
+        "The rule check ran out of time and some rules were not checked: nothing is put in junk \
+         without a block rule that matched",
+    ),
+    (
         "uncertain_junk_to_promotion",
         "疑似垃圾短信但证据不足，放入推广",
         "Looks like junk but the evidence is not strong enough: moved to promotions",
@@ -577,6 +602,26 @@ mod tests {
             assert!(POLICY_REASONS[i + 1..].iter().all(|(c, _, _)| c != code), "{code} twice");
             assert_eq!(reason(code).en, *en);
         }
+    }
+
+    /// A rule evaluation the time budget cut short hides nothing without a block rule that
+    /// matched: junk from hints (or the model) goes to promotions, and the verdict says why.
+    #[test]
+    fn an_incomplete_rule_evaluation_files_junk_only_on_a_block() {
+        let user = UserChoices::default();
+        let hints = [hint(Action::Junk, Category::Fraud, 1.0), hint(Action::Junk, Category::Fraud, 1.0)];
+        let from_hints = run(SenderKind::Mobile, &unsigned(), &hints, &user);
+        assert_eq!(from_hints.action, Action::Junk, "the hints alone must make junk for this test");
+        assert_eq!(when_rules_incomplete(true, &hints, from_hints.clone()), from_hints);
+        let cut = when_rules_incomplete(false, &hints, from_hints);
+        assert_eq!(cut.action, Action::Promotion);
+        assert!(cut.category.fits(Action::Promotion));
+        assert!(cut.reason_codes().any(|c| c == "rules_incomplete"));
+
+        let blocked = [block(Category::Fraud, 50)];
+        let v = when_rules_incomplete(false, &blocked, run(SenderKind::Mobile, &unsigned(), &blocked, &user));
+        assert_eq!((v.action, v.category), (Action::Junk, Category::Fraud));
+        assert!(v.reason_codes().any(|c| c == "rules_incomplete"));
     }
 
     #[test]

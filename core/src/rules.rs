@@ -56,10 +56,18 @@
 //! # Matching
 //! Per field, one Aho-Corasick automaton over every keyword of every rule (overlapping search)
 //! finds the set of keywords present in one pass. Keywords map to candidate rules; candidates are
-//! verified (all/not, sender kind, signature, entities, then their own regex: a regex-automata
-//! `meta::Regex`, compiled once at load, no captures, linear time). Rules without keywords are
-//! verified on every message. Hits are sorted by priority (highest first); ties: protect before
-//! block before hint, then rule order.
+//! verified in priority order (all/not, sender kind, signature, entities, then their own regex:
+//! one regex-automata NFA, compiled once, searched in linear time by the bounded backtracker or
+//! PikeVM, or by a lazy DFA when that would cost more). Rules without keywords are verified on
+//! every message. Hits come highest priority first; ties: protect before block before hint, then
+//! rule order.
+//!
+//! # Time
+//! The embedded pack's cost is measured (`examples/worst_case.rs`: at most a few hundred µs on
+//! 10,000-character adversarial messages). Every other pack (updates, an OEM's own, user rules)
+//! runs its regexes within a CPU-time budget per message ([`RULE_TIME_BUDGET`], see `bounded`):
+//! a rule the budget does not reach is left out, [`Evaluation::complete`] says so, and the policy
+//! then hides nothing without a block rule that matched (reason `rules_incomplete`).
 //!
 //! Why not one `meta::Regex` (`MatchKind::All`) over the keywords, as first planned: measured on
 //! ~21k real messages with ~780 keywords, its lazy DFA needs a large cache (with 2 MiB it gives up
@@ -67,14 +75,22 @@
 //! Aho-Corasick (already linked through regex-automata's literal optimisations) does it in one
 //! pass with ~0.1 MiB: whole evaluate p50 7–11 µs, p99 ~90 µs, 1.8 MiB for the default pack.
 
+mod bounded;
 pub(crate) mod format;
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::fmt;
+use std::time::Duration;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use regex_automata::meta::{self, Regex};
+use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
+use regex_automata::nfa::thompson::{
+    self,
+    pikevm::{self, PikeVM},
+    WhichCaptures, NFA,
+};
+use regex_automata::util::pool::Pool;
 use regex_automata::util::syntax;
 use regex_automata::Input;
 use serde::{Deserialize, Serialize};
@@ -85,8 +101,10 @@ use crate::sender::{Sender, SenderKind};
 use crate::signature::{SenderFit, SignatureCheck};
 use crate::verdict::{Action, Category, Reason};
 
+use bounded::{Budget, LazyRegex, PIKEVM_STEPS_MAX};
 use format::{Field, SigCond};
 
+pub use bounded::RULE_TIME_BUDGET;
 pub use format::FORMAT;
 
 /// What a matching rule asks of the policy.
@@ -152,9 +170,6 @@ impl RuleInput<'_> {
 
 /// Size limits for compiled regexes: a hostile pack gets an error, not an OOM or a hang.
 const RULE_NFA_LIMIT: usize = 256 * 1024;
-/// Lazy-DFA cache of one rule's long-field build (only rules that a long message makes candidates
-/// get one; the DFA clears and refills it, or falls back to the PikeVM, rather than grow).
-const FAST_CACHE_BYTES: usize = 256 * 1024;
 /// All verification regexes together (the default pack uses ~1.3 MiB).
 const REGEX_TOTAL_LIMIT: usize = 32 * 1024 * 1024;
 /// Keyword entries (`any`/`all`/`not` items, repeats counted) of all packs together. Each pack
@@ -190,24 +205,115 @@ struct CompiledRule {
     reason: Reason,
 }
 
-/// Fields longer than this (bytes) verify with a rule's lazy-DFA build (a real SMS of a few parts
-/// is shorter: 500 Chinese characters are 1,500 bytes).
-const LONG_FIELD_BYTES: usize = 1_024;
-
-/// A rule's verification regex. Fields of real SMS length run the compact build (PikeVM and
-/// bounded backtracker: half the memory, fast on a few hundred bytes). A long field runs a lazy-DFA
-/// build of the same pattern, compiled the first time one is needed, so an adversarial body costs
-/// one linear pass per candidate rule instead of a PikeVM crawl (~2.8 µs a byte measured on
-/// 10,000 repeated keywords, `examples/worst_case.rs`).
+/// A rule's verification regex: one NFA, searched two ways that find the same matches. The
+/// PikeVM (little memory, fast on an SMS) runs when its worst case on the field is small;
+/// otherwise the lazy DFAs of [`bounded`] run, whose work is counted against the message's
+/// [`Budget`] and can stop (so a long field or a costly
+/// pattern never means an uninterruptible PikeVM crawl; ~2.8 µs a byte was measured on 10,000
+/// repeated keywords, `examples/worst_case.rs`).
 #[derive(Debug)]
 struct RuleRegex {
     /// Built at pack compile for a pack from outside; on first use for the embedded pack (see
     /// [`Build`]). `None` inside: the build failed, and the rule does not match.
-    compact: std::sync::OnceLock<Option<Regex>>,
+    compact: std::sync::OnceLock<Option<Compact>>,
     /// The pattern as written (macros not expanded), for the lazy-DFA build.
     pattern: String,
     spans: bool,
-    fast: std::sync::OnceLock<Option<Regex>>,
+    /// Built the first time the compact build would cost too much.
+    lazy: std::sync::OnceLock<Option<Box<LazyRegex>>>,
+    /// The embedded pack's regexes: their cost is measured (`examples/worst_case.rs`, the
+    /// tests), so they always run to the end, on the compact build up to [`LONG_FIELD_BYTES`]
+    /// as before the budget existed (its caches are warm after one message, where a cold lazy
+    /// DFA builds a state a byte). Every other pack's run within the budget.
+    vetted: bool,
+}
+
+/// Fields longer than this (bytes) make even the embedded pack walk the lazy DFA (a real SMS of a
+/// few parts is shorter: 500 Chinese characters are 1,500 bytes).
+const LONG_FIELD_BYTES: usize = 1_024;
+
+type CacheFn<C> = Box<dyn Fn() -> C + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+
+/// A rule regex compiled to one NFA, run here by the bounded backtracker (fastest on an SMS) or
+/// the PikeVM; [`LazyRegex`] walks a lazy DFA over the same NFA. Both engines here visit each
+/// (NFA state, byte) pair at most once.
+pub(crate) struct Compact {
+    backtracker: BoundedBacktracker,
+    backtrack_caches: Pool<backtrack::Cache, CacheFn<backtrack::Cache>>,
+    pikevm: PikeVM,
+    caches: Pool<pikevm::Cache, CacheFn<pikevm::Cache>>,
+    /// NFA states: the most the PikeVM may visit per byte.
+    steps_per_byte: u64,
+}
+
+impl fmt::Debug for Compact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Compact").field("steps_per_byte", &self.steps_per_byte).finish_non_exhaustive()
+    }
+}
+
+impl Compact {
+    fn new(nfa: NFA) -> Result<Compact, RegexError> {
+        let steps_per_byte = u64::try_from(nfa.states().len()).unwrap_or(u64::MAX).max(1);
+        let other = |e: thompson::BuildError| RegexError::Other(e.to_string());
+        let backtracker = BoundedBacktracker::new_from_nfa(nfa.clone()).map_err(other)?;
+        let pikevm = PikeVM::new_from_nfa(nfa).map_err(other)?;
+        let (b, p) = (backtracker.clone(), pikevm.clone());
+        let backtrack_caches: Pool<_, CacheFn<_>> = Pool::new(Box::new(move || b.create_cache()));
+        let caches: Pool<_, CacheFn<_>> = Pool::new(Box::new(move || p.create_cache()));
+        Ok(Compact { backtracker, backtrack_caches, pikevm, caches, steps_per_byte })
+    }
+
+    /// Its worst case on `text`, in [`Budget`] units, when that is small enough to run.
+    fn affordable(&self, text: &str) -> Option<u64> {
+        let cost = u64::try_from(text.len())
+            .unwrap_or(u64::MAX)
+            .saturating_add(1)
+            .saturating_mul(self.steps_per_byte);
+        (cost <= PIKEVM_STEPS_MAX).then_some(cost)
+    }
+
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        if text.len() <= self.backtracker.max_haystack_len() {
+            if let Ok(found) =
+                self.backtracker.try_is_match(&mut self.backtrack_caches.get(), Input::new(text))
+            {
+                return found;
+            }
+        }
+        self.pikevm.is_match(&mut self.caches.get(), Input::new(text))
+    }
+
+    /// Byte ranges of its leftmost-first matches, empty ones left out.
+    pub(crate) fn spans(&self, text: &str) -> Vec<(usize, usize)> {
+        if text.len() <= self.backtracker.max_haystack_len() {
+            let mut cache = self.backtrack_caches.get();
+            let found: Result<Vec<(usize, usize)>, _> = self
+                .backtracker
+                .try_find_iter(&mut cache, Input::new(text))
+                .map(|m| m.map(|m| (m.start(), m.end())))
+                .collect();
+            if let Ok(found) = found {
+                return found.into_iter().filter(|(start, end)| end > start).collect();
+            }
+        }
+        let mut cache = self.caches.get();
+        self.pikevm
+            .find_iter(&mut cache, Input::new(text))
+            .map(|m| (m.start(), m.end()))
+            .filter(|(start, end)| end > start)
+            .collect()
+    }
+
+    fn nfa(&self) -> &NFA {
+        self.pikevm.get_nfa()
+    }
+
+    fn memory_usage(&self) -> usize {
+        self.nfa().memory_usage()
+            + self.caches.get().memory_usage()
+            + self.backtrack_caches.get().memory_usage()
+    }
 }
 
 /// When a pack's verification regexes are built.
@@ -226,45 +332,130 @@ impl RuleRegex {
     fn new(pattern: &str, spans: bool, build: Build) -> Result<RuleRegex, RegexError> {
         let compact = std::sync::OnceLock::new();
         if build == Build::Now {
-            let _ = compact.set(Some(build_rule_regex(pattern, spans, false)?));
+            let _ = compact.set(Some(compile_rule_regex(pattern, spans)?));
+            if spans {
+                // Where a long field matches is found backwards from each match's end: that NFA
+                // must build too (it is built again on first use; the default pack's are tested).
+                compile_nfa(pattern, WhichCaptures::None, true)?;
+            }
         }
-        Ok(RuleRegex { compact, pattern: pattern.to_string(), spans, fast: std::sync::OnceLock::new() })
+        let vetted = build == Build::OnFirstUse;
+        Ok(RuleRegex {
+            compact,
+            pattern: pattern.to_string(),
+            spans,
+            lazy: std::sync::OnceLock::new(),
+            vetted,
+        })
     }
 
-    fn compact(&self) -> Option<&Regex> {
+    fn compact(&self) -> Option<&Compact> {
         self.compact
             .get_or_init(|| {
-                build_rule_regex(&self.pattern, self.spans, false)
+                compile_rule_regex(&self.pattern, self.spans)
                     .map_err(|e| log::error!("a default-pack regex failed to build: {e}"))
                     .ok()
             })
             .as_ref()
     }
 
-    /// The build to run on `text`. The fast build compiles the pattern the compact one already
-    /// compiled, so it cannot fail on syntax; were it to fail on a limit, the compact one runs.
-    fn for_text(&self, text: &str) -> Option<&Regex> {
-        if text.len() <= LONG_FIELD_BYTES {
-            return self.compact();
+    /// The lazy-DFA build, over the compact build's NFA (plus a reverse NFA for a rule that
+    /// marks a context). The pattern compiled once already, so only a limit could fail here; then
+    /// the rule is left undecided. Building is not counted against the budget (it happens once
+    /// per regex).
+    fn lazy(&self, compact: &Compact, budget: &mut Budget) -> Option<&LazyRegex> {
+        if let Some(built) = self.lazy.get() {
+            return built.as_deref();
         }
-        self.fast
-            .get_or_init(|| build_rule_regex(&self.pattern, self.spans, true).ok())
-            .as_ref()
-            .or_else(|| self.compact())
+        budget
+            .excluding(|| {
+                self.lazy.get_or_init(|| {
+                    let reverse = if self.spans {
+                        Some(compile_nfa(&self.pattern, WhichCaptures::None, true).ok()?)
+                    } else {
+                        None
+                    };
+                    LazyRegex::build(compact.nfa().clone(), reverse).map(Box::new)
+                })
+            })
+            .as_deref()
     }
 
-    fn is_match(&self, text: &str) -> bool {
-        self.for_text(text).is_some_and(|re| re.is_match(Input::new(text)))
+    /// [`RuleRegex::compact`], its first build not counted against the budget.
+    fn compact_within(&self, budget: &mut Budget) -> Option<&Compact> {
+        if let Some(built) = self.compact.get() {
+            return built.as_ref();
+        }
+        budget.excluding(|| self.compact())
     }
 
-    /// Bytes of the builds made so far, with one fresh search cache for the compact one.
+    /// Whether it matches `text`; `None` when the budget ran out first.
+    fn is_match(&self, text: &str, budget: &mut Budget) -> Option<bool> {
+        if self.vetted {
+            let Some(compact) = self.compact_within(budget) else { return Some(false) };
+            if text.len() <= LONG_FIELD_BYTES {
+                return Some(compact.is_match(text));
+            }
+            return self.lazy(compact, budget)?.is_match(text, &mut Budget::new(None));
+        }
+        if !budget.allows() {
+            return None;
+        }
+        let Some(compact) = self.compact_within(budget) else { return Some(false) };
+        if let Some(cost) = compact.affordable(text).filter(|cost| budget.affords(*cost)) {
+            budget.charge(cost);
+            return Some(compact.is_match(text));
+        }
+        self.lazy(compact, budget)?.is_match(text, budget)
+    }
+
+    /// Byte ranges where it matches `text` (empty matches left out); `None` when the budget ran
+    /// out first.
+    fn spans(&self, text: &str, budget: &mut Budget) -> Option<Vec<(usize, usize)>> {
+        if self.vetted {
+            let Some(compact) = self.compact_within(budget) else { return Some(Vec::new()) };
+            if text.len() <= LONG_FIELD_BYTES {
+                return Some(compact.spans(text));
+            }
+            return self.lazy(compact, budget)?.spans(text, &mut Budget::new(None));
+        }
+        if !budget.allows() {
+            return None;
+        }
+        let Some(compact) = self.compact_within(budget) else { return Some(Vec::new()) };
+        if let Some(cost) = compact.affordable(text).filter(|cost| budget.affords(*cost)) {
+            budget.charge(cost);
+            return Some(compact.spans(text));
+        }
+        self.lazy(compact, budget)?.spans(text, budget)
+    }
+
+    /// Bytes of the builds made so far and of one search cache each (the NFA is counted once).
     fn memory_usage(&self) -> usize {
-        fn built(cell: &std::sync::OnceLock<Option<Regex>>) -> Option<&Regex> {
-            cell.get().and_then(Option::as_ref)
-        }
-        built(&self.compact).map_or(0, |re| re.memory_usage() + re.create_cache().memory_usage())
-            + built(&self.fast).map_or(0, Regex::memory_usage)
+        self.compact.get().and_then(Option::as_ref).map_or(0, Compact::memory_usage)
+            + self.lazy.get().and_then(Option::as_deref).map_or(0, LazyRegex::memory_usage)
     }
+}
+
+/// A context of one message.
+#[derive(Debug, Clone)]
+enum Context {
+    Absent,
+    /// Where its marking rules matched.
+    Present(Vec<Span>),
+    /// The budget ran out before its marking rule, or where it matched, was decided: rules that
+    /// name it are left undecided too.
+    Unknown,
+}
+
+/// What [`RuleSet::evaluate_within`] found.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// The rules that match, highest priority first.
+    pub hits: Vec<RuleHit>,
+    /// False when the time budget ran out before every candidate rule was decided (the ones
+    /// left out may have matched).
+    pub complete: bool,
 }
 
 /// Where a context's marking rule matched: a byte range of one field.
@@ -336,21 +527,22 @@ pub(crate) enum RegexError {
 }
 
 impl RegexError {
-    fn from_build(e: &meta::BuildError) -> RegexError {
-        if let Some(limit) = e.size_limit() {
-            return RegexError::TooLarge { limit };
+    fn from_syntax(se: &regex_syntax::Error) -> RegexError {
+        let explanation = match se {
+            regex_syntax::Error::Parse(p) => p.kind().to_string(),
+            regex_syntax::Error::Translate(t) => t.kind().to_string(),
+            _ => "does not compile".to_string(),
+        };
+        let text = se.to_string();
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        RegexError::Syntax { explanation, report: lines.join(" ¦ ") }
+    }
+
+    fn from_nfa(e: &thompson::BuildError) -> RegexError {
+        match e.size_limit() {
+            Some(limit) => RegexError::TooLarge { limit },
+            None => RegexError::Other(e.to_string()),
         }
-        if let Some(se) = e.syntax_error() {
-            let explanation = match se {
-                regex_syntax::Error::Parse(p) => p.kind().to_string(),
-                regex_syntax::Error::Translate(t) => t.kind().to_string(),
-                _ => "does not compile".to_string(),
-            };
-            let text = se.to_string();
-            let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-            return RegexError::Syntax { explanation, report: lines.join(" ¦ ") };
-        }
-        RegexError::Other(e.to_string())
     }
 
     /// What is wrong, without quoting the pattern.
@@ -411,40 +603,31 @@ fn expand_macros(re: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `spans`: whether match offsets are needed (a rule that marks a context). Without them the
-/// regex compiles without capture states, which reports matches but not where they are.
-pub(crate) fn compile_rule_regex(re: &str, spans: bool) -> Result<Regex, RegexError> {
-    build_rule_regex(re, spans, false)
-}
-
-/// `fast`: the lazy-DFA build for long fields (see [`RuleRegex`]); otherwise the compact one.
-fn build_rule_regex(re: &str, spans: bool, fast: bool) -> Result<Regex, RegexError> {
+/// NFA has no capture states, which reports matches but not where they are.
+pub(crate) fn compile_rule_regex(re: &str, spans: bool) -> Result<Compact, RegexError> {
     if let Some(e) = huge_class(re) {
         return Err(RegexError::HugeClass(e));
     }
-    let captures = if spans {
-        regex_automata::nfa::thompson::WhichCaptures::Implicit
-    } else {
-        regex_automata::nfa::thompson::WhichCaptures::None
-    };
+    let captures = if spans { WhichCaptures::Implicit } else { WhichCaptures::None };
+    Compact::new(compile_nfa(re, captures, false)?)
+}
+
+/// One NFA for a rule regex (macros expanded). Verification runs on a few candidate rules over
+/// one short SMS: the PikeVM is fast enough there, and no prefilter is needed (the keyword
+/// matcher already is one). Costly searches walk a lazy DFA over the same NFA (`bounded`).
+fn compile_nfa(re: &str, captures: WhichCaptures, reverse: bool) -> Result<NFA, RegexError> {
     let re = expand_macros(re);
-    meta::Builder::new()
+    let hir = syntax::parse_with(&re, &syntax::Config::new().nest_limit(64))
+        .map_err(|e| RegexError::from_syntax(&e))?;
+    thompson::Compiler::new()
         .configure(
-            meta::Config::new()
+            thompson::Config::new()
                 .which_captures(captures)
                 .nfa_size_limit(Some(RULE_NFA_LIMIT))
-                // Verification runs on a few candidate rules over one short SMS: the PikeVM and
-                // bounded backtracker are fast enough there, and skipping the lazy DFA (with its
-                // reverse NFA) and the literal prefilter (the keyword matcher already is one)
-                // halves the memory of the pack (measured in examples/rules_memory.rs). Long
-                // fields get the lazy DFA, with a bounded cache.
-                .hybrid(fast)
-                .hybrid_cache_capacity(FAST_CACHE_BYTES)
-                .dfa(false)
-                .auto_prefilter(false),
+                .reverse(reverse),
         )
-        .syntax(syntax::Config::new().nest_limit(64))
-        .build(&re)
-        .map_err(|e| RegexError::from_build(&e))
+        .build_from_hir(&hir)
+        .map_err(|e| RegexError::from_nfa(&e))
 }
 
 impl RuleSet {
@@ -601,8 +784,21 @@ impl RuleSet {
         Ok(set)
     }
 
-    /// All rules that match, in priority order (highest first).
+    /// All rules that match, in priority order (highest first), within the default time budget
+    /// ([`RULE_TIME_BUDGET`]; see [`RuleSet::evaluate_within`]).
     pub fn evaluate(&self, input: &RuleInput<'_>) -> Vec<RuleHit> {
+        self.evaluate_bounded(input).hits
+    }
+
+    /// [`RuleSet::evaluate_within`] the default time budget: what the engine runs.
+    pub fn evaluate_bounded(&self, input: &RuleInput<'_>) -> Evaluation {
+        self.evaluate_within(input, Some(bounded::default_budget()))
+    }
+
+    /// All rules that match, with regex work bounded by `limit` of the thread's CPU time (`None`:
+    /// unbounded). Rules are verified in priority order, so the budget goes to protections first;
+    /// a rule whose regex the budget did not reach is left out and the evaluation is incomplete.
+    pub fn evaluate_within(&self, input: &RuleInput<'_>, limit: Option<Duration>) -> Evaluation {
         let mut present: [Vec<bool>; 5] = Default::default();
         let mut candidate = vec![false; self.rules.len()];
         for field in Field::ALL {
@@ -630,42 +826,85 @@ impl RuleSet {
                 *c = true;
             }
         }
-        let mut hits: Vec<(usize, &CompiledRule)> = self
-            .rules
-            .iter()
-            .enumerate()
-            .filter(|(i, rule)| candidate[*i] && rule_matches(rule, input, &present[rule.field.index()]))
-            .collect();
-        if !self.contexts.is_empty() {
-            let contexts = self.contexts_of(&hits, input);
-            hits.retain(|(_, rule)| !self.yields_to_context(rule, input, &contexts));
+        let rank = |i: usize, r: &CompiledRule| (Reverse(r.priority), r.effect.rank(), i);
+        let mut order: Vec<(usize, &CompiledRule)> =
+            self.rules.iter().enumerate().filter(|(i, _)| candidate[*i]).collect();
+        order.sort_by_key(|(i, r)| rank(*i, r));
+        let mut budget = Budget::new(limit);
+        let mut hits: Vec<(usize, &CompiledRule)> = Vec::new();
+        let mut undecided: Vec<usize> = Vec::new();
+        for (i, rule) in order {
+            match rule_matches(rule, input, &present[rule.field.index()], &mut budget) {
+                Some(true) => hits.push((i, rule)),
+                Some(false) => {}
+                None => undecided.push(i),
+            }
         }
-        hits.sort_by_key(|(i, r)| (Reverse(r.priority), r.effect.rank(), *i));
-        hits.into_iter()
+        if !self.contexts.is_empty() {
+            let contexts = self.contexts_of(&hits, &undecided, input, &mut budget);
+            let mut kept = Vec::with_capacity(hits.len());
+            for (i, rule) in hits {
+                match self.yields_to_context(rule, input, &contexts, &mut budget) {
+                    Some(false) => kept.push((i, rule)),
+                    Some(true) => {}
+                    None => undecided.push(i),
+                }
+            }
+            hits = kept;
+        }
+        let hits = hits
+            .into_iter()
             .map(|(_, r)| RuleHit {
                 rule: r.name.clone(),
                 effect: r.effect,
                 priority: r.priority,
                 reason: r.reason.clone(),
             })
-            .collect()
+            .collect();
+        if !undecided.is_empty() {
+            log::debug!(
+                "rule budget spent after {} units: {} rule(s) undecided",
+                budget.units(),
+                undecided.len()
+            );
+        }
+        Evaluation { hits, complete: undecided.is_empty() }
     }
 
     /// The contexts the matching rules mark: per context, whether it is present and its spans
-    /// (field, byte range) where the marking rule's regex matched.
-    fn contexts_of(&self, hits: &[(usize, &CompiledRule)], input: &RuleInput<'_>) -> Vec<Option<Vec<Span>>> {
-        let mut out: Vec<Option<Vec<Span>>> = vec![None; self.contexts.len()];
+    /// (field, byte range) where the marking rule's regex matched. A context whose marking rule
+    /// or spans the budget did not reach is [`Context::Unknown`].
+    fn contexts_of(
+        &self,
+        hits: &[(usize, &CompiledRule)],
+        undecided: &[usize],
+        input: &RuleInput<'_>,
+        budget: &mut Budget,
+    ) -> Vec<Context> {
+        let mut out: Vec<Context> = vec![Context::Absent; self.contexts.len()];
         for (_, rule) in hits {
-            let Some(c) = rule.marks else { continue };
-            let Some(slot) = out.get_mut(c) else { continue };
-            let spans = slot.get_or_insert_with(Vec::new);
-            if let Some(re) = rule.regex.as_ref().and_then(|re| re.for_text(input.field(rule.field))) {
-                let text = input.field(rule.field);
-                for m in re.find_iter(Input::new(text)) {
-                    if m.end() > m.start() {
-                        spans.push(Span { field: rule.field, start: m.start(), end: m.end() });
-                    }
+            let Some(slot) = rule.marks.and_then(|c| out.get_mut(c)) else { continue };
+            let text = input.field(rule.field);
+            let found = rule.regex.as_ref().map_or(Some(Vec::new()), |re| re.spans(text, budget));
+            match (found, &mut *slot) {
+                (None, _) => *slot = Context::Unknown,
+                (Some(_), Context::Unknown) => {}
+                (Some(found), Context::Present(spans)) => {
+                    spans.extend(found.into_iter().map(|(start, end)| Span { field: rule.field, start, end }))
                 }
+                (Some(found), Context::Absent) => {
+                    *slot = Context::Present(
+                        found
+                            .into_iter()
+                            .map(|(start, end)| Span { field: rule.field, start, end })
+                            .collect(),
+                    )
+                }
+            }
+        }
+        for &i in undecided {
+            if let Some(slot) = self.rules.get(i).and_then(|r| r.marks).and_then(|c| out.get_mut(c)) {
+                *slot = Context::Unknown;
             }
         }
         out
@@ -675,25 +914,36 @@ impl RuleSet {
     /// made it match lies inside spans of a context of its `unless_quoted` (it no longer matches
     /// with those spans blanked out of its field: keywords of `any`/`all` and the regex are checked
     /// again; `not` keywords still count anywhere in the message).
+    ///
+    /// `None` when that cannot be told: a context it names is [`Context::Unknown`], or the budget
+    /// ran out re-checking its regex.
     fn yields_to_context(
         &self,
         rule: &CompiledRule,
         input: &RuleInput<'_>,
-        contexts: &[Option<Vec<Span>>],
-    ) -> bool {
-        if rule.unless.iter().any(|c| contexts.get(*c).is_some_and(Option::is_some)) {
-            return true;
+        contexts: &[Context],
+        budget: &mut Budget,
+    ) -> Option<bool> {
+        let named = |c: &usize| contexts.get(*c).unwrap_or(&Context::Absent);
+        if rule.unless.iter().chain(&rule.unless_quoted).any(|c| matches!(named(c), Context::Unknown)) {
+            return None;
+        }
+        if rule.unless.iter().any(|c| matches!(named(c), Context::Present(_))) {
+            return Some(true);
         }
         let mut quoted: Vec<(usize, usize)> = rule
             .unless_quoted
             .iter()
-            .filter_map(|c| contexts.get(*c).and_then(Option::as_ref))
+            .filter_map(|c| match named(c) {
+                Context::Present(spans) => Some(spans),
+                _ => None,
+            })
             .flatten()
             .filter(|s| s.field == rule.field)
             .map(|s| (s.start, s.end))
             .collect();
         if quoted.is_empty() {
-            return false;
+            return Some(false);
         }
         quoted.sort_unstable();
         // The field with the quoted spans blanked out: each quoted character becomes an
@@ -709,7 +959,7 @@ impl RuleSet {
                 continue;
             }
             let (Some(before), Some(inside)) = (text.get(at..start), text.get(start..end)) else {
-                return false;
+                return Some(false);
             };
             rest.push_str(before);
             rest.extend(inside.chars().map(|_| '\u{3000}'));
@@ -718,10 +968,13 @@ impl RuleSet {
         rest.push_str(text.get(at..).unwrap_or(""));
         let fi = &self.fields[rule.field.index()];
         let keyword = |k: &usize| fi.keywords.get(*k).is_some_and(|w| rest.contains(w.as_str()));
-        let still = (rule.any.is_empty() || rule.any.iter().any(keyword))
-            && rule.all.iter().all(keyword)
-            && rule.regex.as_ref().is_none_or(|re| re.is_match(&rest));
-        !still
+        if !(rule.any.is_empty() || rule.any.iter().any(keyword)) || !rule.all.iter().all(keyword) {
+            return Some(true);
+        }
+        match &rule.regex {
+            None => Some(false),
+            Some(re) => re.is_match(&rest, budget).map(|still| !still),
+        }
     }
 
     /// Number of compiled rules.
@@ -757,16 +1010,22 @@ impl RuleSet {
     }
 }
 
-fn rule_matches(rule: &CompiledRule, input: &RuleInput<'_>, present: &[bool]) -> bool {
+/// Whether `rule` matches; `None` when the budget ran out before its regex was decided.
+fn rule_matches(
+    rule: &CompiledRule,
+    input: &RuleInput<'_>,
+    present: &[bool],
+    budget: &mut Budget,
+) -> Option<bool> {
     let has_kw = |k: &usize| present.get(*k).copied().unwrap_or(false);
     if !rule.any.is_empty() && !rule.any.iter().any(has_kw) {
-        return false;
+        return Some(false);
     }
     if !rule.all.iter().all(has_kw) || rule.not.iter().any(has_kw) {
-        return false;
+        return Some(false);
     }
     if !rule.sender_kinds.is_empty() && !rule.sender_kinds.contains(&input.sender.kind) {
-        return false;
+        return Some(false);
     }
     if let Some(cond) = &rule.signature {
         let sig = input.signature;
@@ -780,15 +1039,15 @@ fn rule_matches(rule: &CompiledRule, input: &RuleInput<'_>, present: &[bool]) ->
             SigCond::Kind(k) => sig.institution.as_ref().is_some_and(|i| i.kind == *k),
         };
         if !ok {
-            return false;
+            return Some(false);
         }
     }
     if !rule.has.iter().all(|k| input.normalised.has(*k)) {
-        return false;
+        return Some(false);
     }
     match &rule.regex {
-        None => true,
-        Some(re) => re.is_match(input.field(rule.field)),
+        None => Some(true),
+        Some(re) => re.is_match(input.field(rule.field), budget),
     }
 }
 
@@ -799,10 +1058,15 @@ pub const DEFAULT_PACK: &str = include_str!("../data/default.rules");
 mod tests {
     use super::*;
 
-    /// Every regex of the default pack finds the same on a long field with either build: the
-    /// lazy-DFA build is only a faster way to the same answer.
+    fn lazy_of(compact: &Compact, pattern: &str, spans: bool) -> LazyRegex {
+        let reverse = spans.then(|| compile_nfa(pattern, WhichCaptures::None, true).expect("reverse NFA"));
+        LazyRegex::build(compact.nfa().clone(), reverse).expect("lazy build")
+    }
+
+    /// Every regex of the default pack finds the same with either build, on real-length and on
+    /// long fields: the lazy DFAs are only a bounded way to the same answer.
     #[test]
-    fn long_field_build_agrees_with_the_compact_one() {
+    fn lazy_build_agrees_with_the_compact_one() {
         let vectors = include_str!("../../testdata/verdicts.jsonl");
         let bodies: Vec<String> = vectors
             .lines()
@@ -811,42 +1075,125 @@ mod tests {
             .collect();
         assert!(bodies.len() >= 20, "vectors missing");
         let long = bodies.join("\n");
-        assert!(long.len() > LONG_FIELD_BYTES);
         let texts: Vec<String> = bodies
             .iter()
-            .map(|b| format!("{}{b}", "。".repeat(LONG_FIELD_BYTES / 3 + 1)))
+            .flat_map(|b| [b.clone(), format!("{}{b}", "。".repeat(400))])
             .chain([long])
             .collect();
         let set = RuleSet::embedded();
         let mut checked = 0;
+        let mut budget = Budget::new(None);
         for rule in &set.rules {
             let Some(re) = &rule.regex else { continue };
-            let compact = build_rule_regex(&re.pattern, re.spans, false)
-                .unwrap_or_else(|e| panic!("{}: {e}", rule.name));
-            let fast = build_rule_regex(&re.pattern, re.spans, true)
-                .unwrap_or_else(|e| panic!("{}: {e}", rule.name));
+            let compact =
+                compile_rule_regex(&re.pattern, re.spans).unwrap_or_else(|e| panic!("{}: {e}", rule.name));
+            let lazy = lazy_of(&compact, &re.pattern, re.spans);
             for text in &texts {
-                assert_eq!(
-                    compact.is_match(Input::new(text)),
-                    fast.is_match(Input::new(text)),
-                    "{}",
-                    rule.name
-                );
+                assert_eq!(Some(compact.is_match(text)), lazy.is_match(text, &mut budget), "{}", rule.name);
                 if re.spans {
-                    let spans =
-                        |r: &Regex| r.find_iter(Input::new(text)).map(|m| m.range()).collect::<Vec<_>>();
-                    assert_eq!(spans(&compact), spans(&fast), "{}", rule.name);
+                    assert_eq!(Some(compact.spans(text)), lazy.spans(text, &mut budget), "{}", rule.name);
                 }
-                let _ = re.for_text(text);
-                assert!(
-                    matches!(re.fast.get(), Some(Some(_))),
-                    "{}: a long field runs the compact build",
-                    rule.name
-                );
             }
             checked += 1;
         }
         assert!(checked > 50, "only {checked} regex rules");
+    }
+
+    /// Hand-made patterns the default pack does not have: empty matches, anchors, alternatives
+    /// that prefer the shorter branch, look-arounds at the field's ends.
+    #[test]
+    fn lazy_build_agrees_on_edge_patterns() {
+        let patterns = ["a*", "^码", "码$", "(?m)^x", "(a|ab)(c|bcd)", "[0-9]{2,4}?", "", "x?", "(?i)ab|cd"];
+        let texts = ["", "a", "baa", "码a码", "abcd", "x\nx", "12345678", "AbCD ab cd", "码"];
+        let mut budget = Budget::new(None);
+        for p in patterns {
+            let compact = compile_rule_regex(p, true).unwrap_or_else(|e| panic!("{p}: {e}"));
+            let lazy = lazy_of(&compact, p, true);
+            for t in texts {
+                assert_eq!(Some(compact.is_match(t)), lazy.is_match(t, &mut budget), "{p} on {t:?}");
+                assert_eq!(Some(compact.spans(t)), lazy.spans(t, &mut budget), "{p} on {t:?}");
+            }
+        }
+    }
+
+    fn costly_pack(extra: &str) -> String {
+        let mut pack = format!("format = smsguard-rules/1\npack = costly\nversion = 1\n{extra}");
+        for r in 0..16 {
+            pack.push_str(&format!(
+                "\n[costly.r{r}]\nregex = (码[0-9]{{1,6}}.{{0,40}}){{1,8}}{r}\neffect = hint junk/fraud 0.1\n\
+                 reason = costly\nzh = 测\nen = t\n"
+            ));
+        }
+        pack
+    }
+
+    fn evaluate_on(set: &RuleSet, body: &str, limit: Option<Duration>) -> Evaluation {
+        let normalised = crate::normalise::normalise(body);
+        let sender = crate::sender::classify_sender("10690000");
+        let signature = crate::signature::SignatureCheck::none();
+        set.evaluate_within(
+            &RuleInput { body, normalised: &normalised, sender: &sender, signature: &signature },
+            limit,
+        )
+    }
+
+    /// A pack whose regexes cost far more than a message's budget (like the bench's adversarial
+    /// pack): with no time left the evaluation stops and says so, after deciding the cheap
+    /// protection that comes first by priority; without a budget every rule is decided.
+    #[test]
+    fn a_costly_pack_is_cut_short_and_says_so() {
+        let protect =
+            "\n[keep.code]\nany = 验证码\neffect = protect transaction/otp\nreason = otp\nzh = 测\nen = t\n";
+        let set = RuleSet::compile(&[("costly.rules", &costly_pack(protect))]).expect("pack compiles");
+        let body = (0..400).map(|i| format!("码{i}")).collect::<String>() + "，验证码";
+        let all = evaluate_on(&set, &body, None);
+        assert!(all.complete);
+        assert_eq!(all.hits.len(), 17, "{:?}", all.hits);
+        let cut = evaluate_on(&set, &body, Some(Duration::ZERO));
+        assert!(!cut.complete);
+        assert!(cut.hits.len() < all.hits.len(), "{} hits", cut.hits.len());
+        assert_eq!(cut.hits.first().map(|h| h.rule.as_str()), Some("costly/keep.code"));
+    }
+
+    /// The embedded pack's cost is measured, not budgeted: with no time at all it still decides
+    /// every rule, on a real-length field and on a long one (where it walks the lazy DFA).
+    #[test]
+    fn the_embedded_pack_always_decides_every_rule() {
+        let set = RuleSet::compile(&[("default.rules", DEFAULT_PACK)]).expect("default pack");
+        let short = "【某银行】您的验证码为482913，请勿泄露。退订回T";
+        let long = short.repeat(40);
+        for body in [short, long.as_str()] {
+            let e = evaluate_on(&set, body, Some(Duration::ZERO));
+            assert!(e.complete, "{} bytes", body.len());
+            assert!(e.hits.iter().any(|h| h.rule == "default/otp.code"), "{:?}", e.hits);
+        }
+    }
+
+    /// When the budget runs out before a context's marking rule is decided, a rule that stands
+    /// down in that context is left undecided too, not kept as if the context were absent.
+    #[test]
+    fn an_undecided_context_leaves_its_rules_undecided() {
+        let marks = "\n[ctx.warning]\nregex = (码[0-9]{1,6}.{0,20}){1,4}提醒\nmarks = warning\neffect = hint allow/personal 0.1\n\
+                     reason = ctx\nzh = 测\nen = t\n\
+                     \n[block.word]\nany = 提醒\nunless = warning\neffect = block fraud\nreason = word\nzh = 测\nen = t\n";
+        let set = RuleSet::compile(&[("costly.rules", &costly_pack(marks))]).expect("pack compiles");
+        let body = (0..400).map(|i| format!("码{i}")).collect::<String>() + "提醒";
+        let blocked = |e: &Evaluation| e.hits.iter().any(|h| h.rule == "costly/block.word");
+        let all = evaluate_on(&set, &body, None);
+        assert!(
+            all.complete && !blocked(&all),
+            "the context is there: the block stands down: {:?}",
+            all.hits
+        );
+        let cut = evaluate_on(&set, &body, Some(Duration::ZERO));
+        assert!(!cut.complete);
+        assert!(!blocked(&cut), "an undecided context must not let the block through");
+
+        // Where a context matches is found backwards too: a marking regex whose reverse build
+        // is too large is refused at compile, never left undecided on every long message.
+        let big = marks.replace("{0,20}){1,4}", "{0,40}){1,8}");
+        let err = RuleSet::compile(&[("costly.rules", &costly_pack(&big))]).expect_err("reverse too large");
+        assert!(err.to_string().contains("ctx.warning") && err.to_string().contains("too large"), "{err}");
     }
 
     /// The embedded pack defers its regexes to first use (cold start), and every one of them
