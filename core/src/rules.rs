@@ -101,7 +101,7 @@ use crate::sender::{Sender, SenderKind};
 use crate::signature::{SenderFit, SignatureCheck};
 use crate::verdict::{Action, Category, Reason};
 
-use bounded::{Budget, LazyRegex, PIKEVM_STEPS_MAX};
+use bounded::{Budget, CacheFn, LazyRegex, PIKEVM_STEPS_MAX};
 use format::{Field, SigCond};
 
 pub use bounded::RULE_TIME_BUDGET;
@@ -205,12 +205,12 @@ struct CompiledRule {
     reason: Reason,
 }
 
-/// A rule's verification regex: one NFA, searched two ways that find the same matches. The
-/// PikeVM (little memory, fast on an SMS) runs when its worst case on the field is small;
-/// otherwise the lazy DFAs of [`bounded`] run, whose work is counted against the message's
-/// [`Budget`] and can stop (so a long field or a costly
-/// pattern never means an uninterruptible PikeVM crawl; ~2.8 µs a byte was measured on 10,000
-/// repeated keywords, `examples/worst_case.rs`).
+/// A rule's verification regex: one NFA, searched in ways that find the same matches. The
+/// compact build (bounded backtracker or PikeVM: little memory, fast on an SMS) runs on fields of
+/// SMS length when that is cheap enough (see [`RuleRegex::search`]); otherwise the lazy DFAs of
+/// [`bounded`] run, whose work is counted and can stop, so a long field or a costly pattern never
+/// means an uninterruptible PikeVM crawl (~2.8 µs a byte was measured on 10,000 repeated
+/// keywords, `examples/worst_case.rs`).
 #[derive(Debug)]
 struct RuleRegex {
     /// Built at pack compile for a pack from outside; on first use for the embedded pack (see
@@ -231,8 +231,6 @@ struct RuleRegex {
 /// Fields longer than this (bytes) make even the embedded pack walk the lazy DFA (a real SMS of a
 /// few parts is shorter: 500 Chinese characters are 1,500 bytes).
 const LONG_FIELD_BYTES: usize = 1_024;
-
-type CacheFn<C> = Box<dyn Fn() -> C + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
 
 /// A rule regex compiled to one NFA, run here by the bounded backtracker (fastest on an SMS) or
 /// the PikeVM; [`LazyRegex`] walks a lazy DFA over the same NFA. Both engines here visit each
@@ -389,45 +387,44 @@ impl RuleRegex {
         budget.excluding(|| self.compact())
     }
 
-    /// Whether it matches `text`; `None` when the budget ran out first.
-    fn is_match(&self, text: &str, budget: &mut Budget) -> Option<bool> {
-        if self.vetted {
-            let Some(compact) = self.compact_within(budget) else { return Some(false) };
-            if text.len() <= LONG_FIELD_BYTES {
-                return Some(compact.is_match(text));
-            }
-            return self.lazy(compact, budget)?.is_match(text, &mut Budget::new(None));
-        }
-        if !budget.allows() {
+    /// Runs the search `text` gets: the compact build when it is cheap enough (the embedded pack:
+    /// up to [`LONG_FIELD_BYTES`]; any other: its worst case fits the budget), else the lazy DFA,
+    /// counted against `budget` unless vetted. `nothing` when the regex did not build; `None` when
+    /// the budget ran out first.
+    fn search<T>(
+        &self,
+        text: &str,
+        budget: &mut Budget,
+        nothing: T,
+        compact_search: impl FnOnce(&Compact) -> T,
+        lazy_search: impl FnOnce(&LazyRegex, &mut Budget) -> Option<T>,
+    ) -> Option<T> {
+        if !self.vetted && !budget.allows() {
             return None;
         }
-        let Some(compact) = self.compact_within(budget) else { return Some(false) };
+        let Some(compact) = self.compact_within(budget) else { return Some(nothing) };
+        if self.vetted {
+            if text.len() <= LONG_FIELD_BYTES {
+                return Some(compact_search(compact));
+            }
+            return lazy_search(self.lazy(compact, budget)?, &mut Budget::new(None));
+        }
         if let Some(cost) = compact.affordable(text).filter(|cost| budget.affords(*cost)) {
             budget.charge(cost);
-            return Some(compact.is_match(text));
+            return Some(compact_search(compact));
         }
-        self.lazy(compact, budget)?.is_match(text, budget)
+        lazy_search(self.lazy(compact, budget)?, budget)
+    }
+
+    /// Whether it matches `text`; `None` when the budget ran out first.
+    fn is_match(&self, text: &str, budget: &mut Budget) -> Option<bool> {
+        self.search(text, budget, false, |c| c.is_match(text), |l, b| l.is_match(text, b))
     }
 
     /// Byte ranges where it matches `text` (empty matches left out); `None` when the budget ran
     /// out first.
     fn spans(&self, text: &str, budget: &mut Budget) -> Option<Vec<(usize, usize)>> {
-        if self.vetted {
-            let Some(compact) = self.compact_within(budget) else { return Some(Vec::new()) };
-            if text.len() <= LONG_FIELD_BYTES {
-                return Some(compact.spans(text));
-            }
-            return self.lazy(compact, budget)?.spans(text, &mut Budget::new(None));
-        }
-        if !budget.allows() {
-            return None;
-        }
-        let Some(compact) = self.compact_within(budget) else { return Some(Vec::new()) };
-        if let Some(cost) = compact.affordable(text).filter(|cost| budget.affords(*cost)) {
-            budget.charge(cost);
-            return Some(compact.spans(text));
-        }
-        self.lazy(compact, budget)?.spans(text, budget)
+        self.search(text, budget, Vec::new(), |c| c.spans(text), |l, b| l.spans(text, b))
     }
 
     /// Bytes of the builds made so far and of one search cache each (the NFA is counted once).
@@ -885,21 +882,16 @@ impl RuleSet {
         for (_, rule) in hits {
             let Some(slot) = rule.marks.and_then(|c| out.get_mut(c)) else { continue };
             let text = input.field(rule.field);
-            let found = rule.regex.as_ref().map_or(Some(Vec::new()), |re| re.spans(text, budget));
-            match (found, &mut *slot) {
-                (None, _) => *slot = Context::Unknown,
-                (Some(_), Context::Unknown) => {}
-                (Some(found), Context::Present(spans)) => {
-                    spans.extend(found.into_iter().map(|(start, end)| Span { field: rule.field, start, end }))
-                }
-                (Some(found), Context::Absent) => {
-                    *slot = Context::Present(
-                        found
-                            .into_iter()
-                            .map(|(start, end)| Span { field: rule.field, start, end })
-                            .collect(),
-                    )
-                }
+            let Some(found) = rule.regex.as_ref().map_or(Some(Vec::new()), |re| re.spans(text, budget))
+            else {
+                *slot = Context::Unknown;
+                continue;
+            };
+            let found = found.into_iter().map(|(start, end)| Span { field: rule.field, start, end });
+            match slot {
+                Context::Unknown => {}
+                Context::Present(spans) => spans.extend(found),
+                Context::Absent => *slot = Context::Present(found.collect()),
             }
         }
         for &i in undecided {

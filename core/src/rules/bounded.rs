@@ -98,12 +98,17 @@ impl Budget {
         }
         self.next_check = self.units.saturating_add(CHECK_EVERY);
         if let Some(limit) = self.limit {
-            let now = thread_cpu_time();
-            let started = *self.started.get_or_insert(now);
-            if now.saturating_sub(started).saturating_sub(self.excluded) >= limit {
+            if self.used() >= limit {
                 self.spent = true;
             }
         }
+    }
+
+    /// CPU time used since the first look at the clock (which this may be), builds left out.
+    fn used(&mut self) -> Duration {
+        let now = thread_cpu_time();
+        let started = *self.started.get_or_insert(now);
+        now.saturating_sub(started).saturating_sub(self.excluded)
     }
 
     /// Whether an uninterruptible search of worst case `units` may start: small ones always; a
@@ -116,9 +121,7 @@ impl Budget {
         if units < CHECK_EVERY {
             return true;
         }
-        let now = thread_cpu_time();
-        let started = *self.started.get_or_insert(now);
-        let left = limit.saturating_sub(now.saturating_sub(started).saturating_sub(self.excluded));
+        let left = limit.saturating_sub(self.used());
         Duration::from_nanos(units.saturating_mul(WORST_NS_PER_UNIT)) <= left
     }
 
@@ -152,12 +155,14 @@ fn thread_cpu_time() -> Duration {
     EPOCH.get_or_init(std::time::Instant::now).elapsed()
 }
 
-type CacheFn = Box<dyn Fn() -> Cache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+/// How a pool makes a search cache (each engine's cache is tied to the engine it came from).
+pub(crate) type CacheFn<C> =
+    Box<dyn Fn() -> C + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
 
 /// One lazy DFA with its pool of caches (evaluation may run on several threads).
 struct Lazy {
     dfa: DFA,
-    caches: Pool<Cache, CacheFn>,
+    caches: Pool<Cache, CacheFn<Cache>>,
     /// Units charged for building one DFA state: the NFA's state count (a state's epsilon
     /// closure visits each NFA state at most once).
     build_cost: u64,
@@ -189,7 +194,7 @@ impl Lazy {
             .build_from_nfa(nfa)
             .ok()?;
         let for_pool = dfa.clone();
-        let caches: Pool<Cache, CacheFn> = Pool::new(Box::new(move || for_pool.create_cache()));
+        let caches: Pool<Cache, CacheFn<Cache>> = Pool::new(Box::new(move || for_pool.create_cache()));
         Some(Lazy { dfa, caches, build_cost })
     }
 
