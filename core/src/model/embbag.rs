@@ -11,7 +11,8 @@
 //! and is refused. All sizes (vocabulary, width, categories) come from the file.
 //!
 //! The device graph is the same function in another order: at load each vocabulary row is folded
-//! through both heads ([`fold`]), so a message costs one gather and one sum of `k + 1` columns.
+//! through both heads and their biases ([`fold`]), so a message costs one gather, one sum, one
+//! division and one softmax over both heads at once ([`graph`], output `[1, 2, width]`).
 
 use tract_core::internal::*;
 use tract_core::ops::array::{Gather, Slice};
@@ -357,30 +358,64 @@ pub fn weights(entries: &[Entry<'_>]) -> Result<Weights, String> {
     Ok(Weights { table, idf, scale, heads: [(la, bias("la_b", ka)?), (lc, bias("lc_b", kc)?)] })
 }
 
-/// Each vocabulary row folded through both heads at load: row `r` holds
-/// `idf[r] · scale · table[r] · [actions_w | categories_w]` and, last, `idf[r]` (1 without idf).
-/// The idf-weighted mean of the rows followed by the heads is linear, so the mean of the folded
-/// rows (their sum over the last column's sum) equals the heads' logits before the bias: the
-/// per-message work becomes one gather and one sum over `k + 1` columns instead of a gather, a
-/// cast, a broadcast product and sum over the width, and two more products. The weights stay as
-/// trained (this is the same arithmetic in another order; `device_parity` holds the graph to the
-/// ONNX reference). f64 inside, so the fold adds no rounding of its own.
-fn fold(w: &Weights) -> TractResult<Tensor> {
+/// Padding logit for the narrower head when the heads differ in width: its softmax weight is 0
+/// in f32 (e^-10000 underflows) while the sums stay finite.
+const PAD_LOGIT: f64 = -1e4;
+
+/// The heads' outputs laid side by side per row of the folded table: two groups (actions,
+/// categories) of `width` logit columns, the narrower one padded, then the row's weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Outputs of the actions and categories heads.
+    pub outputs: [usize; 2],
+    /// Logit columns per group: the wider head's outputs.
+    pub width: usize,
+}
+
+impl Layout {
+    pub fn of(w: &Weights) -> Layout {
+        let outputs = w.outputs();
+        Layout { outputs, width: outputs[0].max(outputs[1]) }
+    }
+    /// Columns per group: the logits, then the weight.
+    fn columns(&self) -> usize {
+        self.width + 1
+    }
+}
+
+/// Each vocabulary row folded through both heads at load: row `r` holds, per head `h`,
+/// `idf[r] · (scale · table[r] · W_h + b_h)` padded to the layout's width, then `idf[r]`
+/// (1 without idf). The idf-weighted mean of the rows followed by the heads is linear, and the
+/// weights sum to the denominator, so the sum of the folded rows of a message divided by their
+/// last column is the heads' logits, bias included: the per-message work becomes one gather and
+/// one sum instead of a gather, a cast, a broadcast product and sum over the width, and two more
+/// products. The weights stay as trained (this is the same arithmetic in another order;
+/// `device_parity` holds the graph to the ONNX reference). f64 inside, so the fold adds no
+/// rounding of its own.
+fn fold(w: &Weights, layout: Layout) -> TractResult<Tensor> {
     let (v, d) = (w.vocab(), w.width());
-    let [ka, kc] = w.outputs();
-    let k = ka + kc;
-    // Both heads side by side: `heads[dd * k + j]`.
+    let (width, cols) = (layout.width, layout.columns());
+    // Both heads as one `d × 2·width` matrix, `heads[dd * 2·width + h·width + j]`, and their
+    // biases; padding columns have no weights and the padding logit as bias.
+    let k = 2 * width;
     let mut heads = vec![0f64; d * k];
-    for (h, (weights, _)) in w.heads.iter().enumerate() {
-        let (offset, width) = if h == 0 { (0, ka) } else { (ka, kc) };
+    let mut bias = vec![PAD_LOGIT; k];
+    for (h, (weights, b)) in w.heads.iter().enumerate() {
+        let outputs = layout.outputs[h];
         let weights = weights.cast_to::<f32>()?;
         let weights = weights.to_plain_array_view::<f32>()?;
         let weights = weights.as_slice().context("a head is not contiguous")?;
-        ensure!(weights.len() == d * width, "a head does not have {d} rows");
+        ensure!(weights.len() == d * outputs, "a head does not have {d} rows");
         for dd in 0..d {
-            for j in 0..width {
-                heads[dd * k + offset + j] = f64::from(weights[dd * width + j]);
+            for j in 0..outputs {
+                heads[dd * k + h * width + j] = f64::from(weights[dd * outputs + j]);
             }
+        }
+        let b = b.cast_to::<f32>()?;
+        let b = b.to_plain_array_view::<f32>()?;
+        ensure!(b.len() == outputs, "a bias does not have {outputs} values");
+        for (j, x) in b.iter().enumerate() {
+            bias[h * width + j] = f64::from(*x);
         }
     }
     let idf = match &w.idf {
@@ -393,22 +428,23 @@ fn fold(w: &Weights) -> TractResult<Tensor> {
     // Row by row from the table as stored: an f32 copy of an int8 table would be 4× its size.
     // Written in place: a finished vector would be copied into the tensor (one more 1 MB
     // allocation, and a load's time is much of it in first touches of fresh pages).
-    let mut folded = Tensor::zero::<f32>(&[v, k + 1])?;
+    let mut folded = Tensor::zero::<f32>(&[v, 2, cols])?;
     let mut view = folded.to_plain_array_view_mut::<f32>()?;
     let out = view.as_slice_mut().context("a new tensor is contiguous")?;
+    let fold = Fold { d, width, heads: &heads, bias: &bias, idf, scale: w.scale };
     match w.table.datum_type() {
         DatumType::I8 => {
             let table = w.table.to_plain_array_view::<i8>()?;
             let table = table.as_slice().context("the table is not contiguous")?;
             ensure!(table.len() == v * d, "the table does not have {v} rows of {d}");
-            fold_rows(table, d, &heads, idf, w.scale, out);
+            fold.rows(table, out);
         }
         _ => {
             let table = w.table.cast_to::<f32>()?;
             let table = table.to_plain_array_view::<f32>()?;
             let table = table.as_slice().context("the table is not contiguous")?;
             ensure!(table.len() == v * d, "the table does not have {v} rows of {d}");
-            fold_rows(table, d, &heads, idf, w.scale, out);
+            fold.rows(table, out);
         }
     }
     drop(view);
@@ -420,88 +456,88 @@ fn fold(w: &Weights) -> TractResult<Tensor> {
 /// load for the shipped table, against 0.9 ms for everything else).
 const BLOCK: usize = 8;
 
-/// `fold` for one table type: per row, `d × k` multiply-adds in f32 (16 products of a row add no
-/// error that the 1e-5 parity bound sees).
-fn fold_rows<T: Copy + Into<f32>>(
-    table: &[T],
+/// What [`fold`] folds every row with.
+struct Fold<'a> {
+    /// Table width.
     d: usize,
-    heads: &[f64],
-    idf: Option<&[f32]>,
+    /// Logit columns per head group.
+    width: usize,
+    /// `d × 2·width`, row-major.
+    heads: &'a [f64],
+    /// `2·width`.
+    bias: &'a [f64],
+    idf: Option<&'a [f32]>,
     scale: f32,
-    out: &mut [f32],
-) {
-    let d = d.max(1);
-    let k = heads.len() / d;
-    let blocks = k.div_ceil(BLOCK);
-    // `padded[(b * d + dd) * BLOCK + j]` = head column `b * BLOCK + j` at width `dd`, 0 past `k`.
-    let mut padded = vec![0f32; blocks * d * BLOCK];
-    for dd in 0..d {
-        for j in 0..k {
-            padded[((j / BLOCK) * d + dd) * BLOCK + j % BLOCK] = heads[dd * k + j] as f32;
-        }
-    }
-    let mut acc = vec![0f32; blocks * BLOCK];
-    for (r, (row, folded)) in table.chunks_exact(d).zip(out.chunks_exact_mut(k + 1)).enumerate() {
-        let weight = idf.and_then(|i| i.get(r)).copied().unwrap_or(1.0);
-        for (sum, block) in acc.chunks_exact_mut(BLOCK).zip(padded.chunks_exact(d * BLOCK)) {
-            let mut s = [0f32; BLOCK];
-            for (x, h) in row.iter().zip(block.chunks_exact(BLOCK)) {
-                let x: f32 = (*x).into();
-                for j in 0..BLOCK {
-                    s[j] += x * h[j];
-                }
+}
+
+impl Fold<'_> {
+    /// Per row, `d × 2·width` multiply-adds in f32 (16 products of a row add no error that the
+    /// 1e-5 parity bound sees).
+    fn rows<T: Copy + Into<f32>>(&self, table: &[T], out: &mut [f32]) {
+        let d = self.d.max(1);
+        let k = self.bias.len();
+        let blocks = k.div_ceil(BLOCK);
+        // `padded[(b * d + dd) * BLOCK + j]` = head column `b * BLOCK + j` at width `dd`, 0 past `k`.
+        let mut padded = vec![0f32; blocks * d * BLOCK];
+        for dd in 0..d {
+            for j in 0..k {
+                padded[((j / BLOCK) * d + dd) * BLOCK + j % BLOCK] = self.heads[dd * k + j] as f32;
             }
-            sum.copy_from_slice(&s);
         }
-        let factor = weight * scale;
-        for (f, a) in folded.iter_mut().zip(&acc) {
-            *f = a * factor;
+        let bias: Vec<f32> = self.bias.iter().map(|b| *b as f32).collect();
+        let mut acc = vec![0f32; blocks * BLOCK];
+        let cols = self.width + 1;
+        for (r, (row, folded)) in table.chunks_exact(d).zip(out.chunks_exact_mut(2 * cols)).enumerate() {
+            let weight = self.idf.and_then(|i| i.get(r)).copied().unwrap_or(1.0);
+            for (sum, block) in acc.chunks_exact_mut(BLOCK).zip(padded.chunks_exact(d * BLOCK)) {
+                let mut s = [0f32; BLOCK];
+                for (x, h) in row.iter().zip(block.chunks_exact(BLOCK)) {
+                    let x: f32 = (*x).into();
+                    for j in 0..BLOCK {
+                        s[j] += x * h[j];
+                    }
+                }
+                sum.copy_from_slice(&s);
+            }
+            for (h, group) in folded.chunks_exact_mut(cols).enumerate() {
+                let logits = &acc[h * self.width..][..self.width];
+                let bias = &bias[h * self.width..][..self.width];
+                for ((f, a), b) in group.iter_mut().zip(logits).zip(bias) {
+                    *f = weight * (a * self.scale + b);
+                }
+                group[self.width] = weight;
+            }
         }
-        folded[k] = weight;
     }
 }
 
-/// The graph of these weights for tract-core: the folded rows of the ids ([`fold`]), summed; the
-/// sum divided by its last column is the logits before the bias; then the bias and a softmax per
-/// head. Binary ops get operands of equal rank, so no broadcasting rule beyond tract's per-axis
-/// one is relied on.
-pub fn graph(w: Weights) -> TractResult<TypedModel> {
-    let folded = fold(&w)?;
-    let [ka, kc] = w.outputs();
-    let k = ka + kc;
-    let bias: Vec<f32> = w
-        .heads
-        .iter()
-        .map(|(_, b)| {
-            Ok(b.cast_to::<f32>()?.to_plain_array_view::<f32>()?.iter().copied().collect::<Vec<f32>>())
-        })
-        .collect::<TractResult<Vec<_>>>()?
-        .concat();
+/// The graph of these weights for tract-core: the folded rows of the ids ([`fold`]) summed,
+/// each group's logits divided by its weight column, and one softmax over both groups: output
+/// `[1, 2, width]`, actions in group 0 and categories in group 1, each head's outputs first
+/// ([`Layout`]). Six operations: the per-message cost is mostly tract's fixed cost per
+/// operation, so the bias and both heads ride in the folded rows. Binary ops get operands of
+/// equal rank, so no broadcasting rule beyond tract's per-axis one is relied on.
+pub fn graph(w: Weights) -> TractResult<(TypedModel, Layout)> {
+    let layout = Layout::of(&w);
+    let folded = fold(&w, layout)?;
     drop(w);
+    let width = layout.width;
     let mut m = TypedModel::default();
     let n = m.symbols.sym("n");
     let ids = m.add_source("ids", i64::fact([n.to_dim()]))?;
     let folded = m.add_const("folded", folded)?;
-    let rows = m.wire_node("rows", Gather::new(0), &[folded, ids])?[0]; // [n, k + 1]
-    let sum = m.wire_node("sum", Reduce::new(tvec![0], Reducer::Sum), &[rows])?[0]; // [1, k + 1]
-    let num = m.wire_node("num", Slice::new(1, 0, k), &[sum])?[0]; // [1, k]
-    let den = m.wire_node("den", Slice::new(1, k, k + 1), &[sum])?[0]; // [1, 1]
-    let inv = m.wire_node("den_recip", math::recip(), &[den])?[0];
-    let mean = m.wire_node("mean", math::mul(), &[num, inv])?[0];
-    let bias = m.add_const("bias", Tensor::from_shape(&[1, k], &bias)?)?;
-    let logits = m.wire_node("logits", math::add(), &[mean, bias])?[0]; // [1, k]
-    let mut outputs = tvec![];
-    for (name, (start, end)) in ["actions", "categories"].into_iter().zip([(0, ka), (ka, k)]) {
-        let head = m.wire_node(format!("{name}_logits"), Slice::new(1, start, end), &[logits])?[0];
-        let probs = m.wire_node(
-            name,
-            Softmax { axes: tvec![1], quant_output_dt: None, kind: Default::default() },
-            &[head],
-        )?[0];
-        outputs.push(probs);
-    }
-    m.select_output_outlets(&outputs)?;
-    Ok(m)
+    let rows = m.wire_node("rows", Gather::new(0), &[folded, ids])?[0]; // [n, 2, width + 1]
+    let sum = m.wire_node("sum", Reduce::new(tvec![0], Reducer::Sum), &[rows])?[0]; // [1, 2, width + 1]
+    let num = m.wire_node("num", Slice::new(2, 0, width), &[sum])?[0]; // [1, 2, width]
+    let den = m.wire_node("den", Slice::new(2, width, width + 1), &[sum])?[0]; // [1, 2, 1]
+    let logits = m.wire_node("logits", math::div(), &[num, den])?[0];
+    let probs = m.wire_node(
+        "probs",
+        Softmax { axes: tvec![2], quant_output_dt: None, kind: Default::default() },
+        &[logits],
+    )?[0];
+    m.select_output_outlets(&[probs])?;
+    Ok((m, layout))
 }
 
 #[cfg(test)]
@@ -521,19 +557,29 @@ mod tests {
 
     #[test]
     fn fold_holds_each_row_through_both_heads_and_its_weight() {
-        let folded = fold(&weights()).expect("test tensor");
-        assert_eq!(folded.shape(), [3, 4]);
+        let w = weights();
+        let layout = Layout::of(&w);
+        assert_eq!(layout, Layout { outputs: [2, 1], width: 2 });
+        let folded = fold(&w, layout).expect("test tensor");
+        assert_eq!(folded.shape(), [3, 2, 3]);
         let got: Vec<f32> = folded.to_plain_array_view::<f32>().expect("f32").iter().copied().collect();
-        // Row 1: idf 2 × scale 0.1 × [3, -1] · [[1, 0], [0, 1] | [1, 1]] = [0.6, -0.2 | 0.4], then 2.
-        let want = [0.05, 0.1, 0.15, 0.5, 0.6, -0.2, 0.4, 2.0, 0.0, 0.4, 0.4, 1.0];
+        // Row 1: idf 2 × (scale 0.1 × [3, -1] · [[1, 0], [0, 1]] + [0.25, -0.25]) = [1.1, -0.7], then
+        // 2; the categories head: 2 × (0.1 × [3, -1] · [1, 1] + 0) = 0.4, the padding 2 × -1e4, then 2.
+        let want = [
+            0.175, -0.025, 0.5, 0.15, -5000.0, 0.5, // row 0, idf 0.5
+            1.1, -0.7, 2.0, 0.4, -20000.0, 2.0, // row 1, idf 2
+            0.25, 0.15, 1.0, 0.4, -10000.0, 1.0, // row 2, idf 1
+        ];
+        assert_eq!(got.len(), want.len());
         for (g, w) in got.iter().zip(want) {
-            assert!((g - w).abs() < 1e-6, "{got:?}");
+            assert!((g - w).abs() < 1e-5 * w.abs().max(1.0), "{got:?}");
         }
     }
 
     #[test]
     fn the_folded_graph_computes_the_weighted_mean_then_the_heads() {
-        let plan = graph(weights()).expect("graph").into_runnable().expect("plan");
+        let (graph, layout) = graph(weights()).expect("graph");
+        let plan = graph.into_runnable().expect("plan");
         let ids = Tensor::from_shape(&[3], &[0i64, 1, 1]).expect("test tensor");
         let out = plan.run(tvec!(ids.into())).expect("test tensor");
         // The architecture as written: bag = scale · Σ idf·row / Σ idf, logits = bag · W + b.
@@ -545,13 +591,14 @@ mod tests {
             e.into_iter().map(|x| x / s).collect::<Vec<f32>>()
         };
         let actions = softmax(&[bag[0] + 0.25, bag[1] - 0.25]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].shape(), [1, 2, layout.width]);
         let got: Vec<f32> = out[0].to_plain_array_view::<f32>().expect("f32").iter().copied().collect();
-        assert_eq!(out[0].shape(), [1, 2]);
-        for (g, w) in got.iter().zip(&actions) {
+        for (g, w) in got[..2].iter().zip(&actions) {
             assert!((g - w).abs() < 1e-6, "{got:?} vs {actions:?}");
         }
-        assert_eq!(out[1].shape(), [1, 1]);
-        let category: Vec<f32> = out[1].to_plain_array_view::<f32>().expect("f32").iter().copied().collect();
-        assert!((category[0] - 1.0).abs() < 1e-6);
+        // The one category takes all the weight; the padding beside it none.
+        assert!((got[2] - 1.0).abs() < 1e-6, "{got:?}");
+        assert_eq!(got[3], 0.0, "{got:?}");
     }
 }

@@ -1,6 +1,7 @@
-//! The shipped model run through tract: int64 ids `[n]` (from [`crate::featurise`]) → the
-//! graph's first output, action probabilities `[1, 4]`, and optionally a second, category
-//! probabilities `[1, C]`, in the orders the manifest gives.
+//! The shipped model run through tract: int64 ids `[n]` (from [`crate::featurise`]) → action
+//! probabilities (4) and category probabilities (C, read only when the manifest lists
+//! categories), in the orders the manifest gives. The device graph returns both heads in one
+//! tensor ([`embbag::graph`]); [`Outputs`] splits them.
 //!
 //! The model file is a tract NNEF archive (tar), converted offline from the trained ONNX by
 //! `smsguard-model-convert`. The library links only tract-core: it reads the archive's tensors
@@ -32,6 +33,7 @@ pub const EMBEDDED_MANIFEST: &str = include_str!("../../../models/manifest.json"
 /// of the per-message time), so concurrent callers never share one.
 pub struct NnefModel {
     plan: Arc<TypedRunnableModel>,
+    layout: embbag::Layout,
     states: Mutex<Vec<TypedSimpleState>>,
     manifest: ValidManifest,
     name: String,
@@ -60,9 +62,19 @@ impl NnefModel {
     /// [`DataError`].
     pub fn from_bytes(model_bytes: &[u8], manifest_json: &str) -> Result<NnefModel, DataError> {
         let manifest = Manifest::parse(manifest_json)?.validate(model_bytes)?;
-        let plan = load(model_bytes)?;
+        let (plan, layout) = load(model_bytes)?;
+        let want = [manifest.actions.len(), manifest.categories.len()];
+        if layout.outputs[0] != want[0] || (want[1] > 0 && layout.outputs[1] != want[1]) {
+            return Err(DataError::new(
+                ORIGIN,
+                format!(
+                    "the model's heads give {} actions and {} categories, its manifest lists {} and {}",
+                    layout.outputs[0], layout.outputs[1], want[0], want[1]
+                ),
+            ));
+        }
         let name = format!("{}-v{}", manifest.manifest.name, manifest.manifest.version);
-        let model = NnefModel { plan, states: Mutex::new(Vec::new()), manifest, name };
+        let model = NnefModel { plan, layout, states: Mutex::new(Vec::new()), manifest, name };
         model.self_check()?;
         Ok(model)
     }
@@ -110,21 +122,19 @@ impl NnefModel {
                     pool.push(state);
                 }
             }
-            let read = |i: usize, width: usize| -> TractResult<Vec<f32>> {
-                let Some(t) = outputs.get(i) else {
-                    return Err(TractError::msg(format!("output {i} is missing")));
-                };
-                let view = t.to_plain_array_view::<f32>()?;
-                if view.shape() != [1, width] {
-                    let shape = view.shape().to_vec();
-                    return Err(TractError::msg(format!(
-                        "output {i} has shape {shape:?}, expected [1, {width}]"
-                    )));
-                }
-                Ok(view.iter().copied().collect())
-            };
-            let actions = read(0, 4)?;
-            let categories = if n_cat > 0 { read(1, n_cat)? } else { Vec::new() };
+            // One output, `[1, 2, width]`: the actions group, then the categories group.
+            let width = self.layout.width;
+            let probs = outputs.first().ok_or_else(|| TractError::msg("the output is missing"))?;
+            let probs = probs.to_plain_array_view::<f32>()?;
+            if probs.shape() != [1, 2, width] {
+                let shape = probs.shape().to_vec();
+                return Err(TractError::msg(format!(
+                    "the output has shape {shape:?}, expected [1, 2, {width}]"
+                )));
+            }
+            let probs = probs.as_slice().ok_or_else(|| TractError::msg("the output is not contiguous"))?;
+            let actions = probs[..self.layout.outputs[0]].to_vec();
+            let categories = if n_cat > 0 { probs[width..][..n_cat].to_vec() } else { Vec::new() };
             Ok(Outputs { actions, categories })
         }));
         match result {
@@ -198,7 +208,7 @@ fn slot(a: Action) -> usize {
     }
 }
 
-fn load(bytes: &[u8]) -> Result<Arc<TypedRunnableModel>, DataError> {
+fn load(bytes: &[u8]) -> Result<(Arc<TypedRunnableModel>, embbag::Layout), DataError> {
     let entries = archive::read(bytes)?;
     let weights = embbag::weights(&entries)
         .map_err(|m| DataError::new(ORIGIN, format!("not an {} model: {m}", embbag::NAME)))?;
@@ -208,8 +218,11 @@ fn load(bytes: &[u8]) -> Result<Arc<TypedRunnableModel>, DataError> {
             format!("the table has {} rows, the featuriser {VOCAB}", weights.vocab()),
         ));
     }
-    let built = catch_unwind(AssertUnwindSafe(|| embbag::graph(weights)?.into_runnable()))
-        .map_err(|_| DataError::new(ORIGIN, "building the model graph failed (panic)"))?;
+    let built = catch_unwind(AssertUnwindSafe(|| {
+        let (graph, layout) = embbag::graph(weights)?;
+        Ok::<_, TractError>((graph.into_runnable()?, layout))
+    }))
+    .map_err(|_| DataError::new(ORIGIN, "building the model graph failed (panic)"))?;
     built.map_err(|e| DataError::new(ORIGIN, format!("building the model graph failed: {e:#}")))
 }
 
