@@ -32,6 +32,9 @@ fn with_the_model_its_heap_is_reported_and_counted_in_the_engines() {
     );
     assert!(0.0 < p50 && p50 <= p90 && p90 <= p99 && p99 <= max, "{r}");
     assert_eq!(r["iterations"], 3);
+    if let (Some(peak), Some(anon)) = (r["peak_rss_bytes"].as_f64(), r["rss_anon_bytes"].as_f64()) {
+        assert!(0.0 < anon && anon < peak, "{r}");
+    }
     assert!(num(&r, "messages_in_mix") >= 20.0, "a realistic mix, not a handful");
 }
 
