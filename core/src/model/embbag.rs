@@ -363,7 +363,8 @@ pub fn weights(entries: &[Entry<'_>]) -> Result<Weights, String> {
 const PAD_LOGIT: f64 = -1e4;
 
 /// The heads' outputs laid side by side per row of the folded table: two groups (actions,
-/// categories) of `width` logit columns, the narrower one padded, then the row's weight.
+/// categories) of `width` logit columns, the narrower one padded, then the row's weight: `2 ·
+/// width + 1` columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Layout {
     /// Outputs of the actions and categories heads.
@@ -377,14 +378,14 @@ impl Layout {
         let outputs = w.outputs();
         Layout { outputs, width: outputs[0].max(outputs[1]) }
     }
-    /// Columns per group: the logits, then the weight.
-    fn columns(&self) -> usize {
-        self.width + 1
+    /// Logit columns of both groups; the weight column follows them.
+    fn logits(&self) -> usize {
+        2 * self.width
     }
 }
 
 /// Each vocabulary row folded through both heads at load: row `r` holds, per head `h`,
-/// `idf[r] · (scale · table[r] · W_h + b_h)` padded to the layout's width, then `idf[r]`
+/// `idf[r] · (scale · table[r] · W_h + b_h)` padded to the layout's width, then, once, `idf[r]`
 /// (1 without idf). The idf-weighted mean of the rows followed by the heads is linear, and the
 /// weights sum to the denominator, so the sum of the folded rows of a message divided by their
 /// last column is the heads' logits, bias included: the per-message work becomes one gather and
@@ -394,10 +395,9 @@ impl Layout {
 /// rounding of its own.
 fn fold(w: &Weights, layout: Layout) -> TractResult<Tensor> {
     let (v, d) = (w.vocab(), w.width());
-    let (width, cols) = (layout.width, layout.columns());
+    let (width, k) = (layout.width, layout.logits());
     // Both heads as one `d × 2·width` matrix, `heads[dd * 2·width + h·width + j]`, and their
     // biases; padding columns have no weights and the padding logit as bias.
-    let k = 2 * width;
     let mut heads = vec![0f64; d * k];
     let mut bias = vec![PAD_LOGIT; k];
     for (h, (weights, b)) in w.heads.iter().enumerate() {
@@ -428,10 +428,10 @@ fn fold(w: &Weights, layout: Layout) -> TractResult<Tensor> {
     // Row by row from the table as stored: an f32 copy of an int8 table would be 4× its size.
     // Written in place: a finished vector would be copied into the tensor (one more 1 MB
     // allocation, and a load's time is much of it in first touches of fresh pages).
-    let mut folded = Tensor::zero::<f32>(&[v, 2, cols])?;
+    let mut folded = Tensor::zero::<f32>(&[v, k + 1])?;
     let mut view = folded.to_plain_array_view_mut::<f32>()?;
     let out = view.as_slice_mut().context("a new tensor is contiguous")?;
-    let fold = Fold { d, width, heads: &heads, bias: &bias, idf, scale: w.scale };
+    let fold = Fold { d, heads: &heads, bias: &bias, idf, scale: w.scale };
     match w.table.datum_type() {
         DatumType::I8 => {
             let table = w.table.to_plain_array_view::<i8>()?;
@@ -460,8 +460,6 @@ const BLOCK: usize = 8;
 struct Fold<'a> {
     /// Table width.
     d: usize,
-    /// Logit columns per head group.
-    width: usize,
     /// `d × 2·width`, row-major.
     heads: &'a [f64],
     /// `2·width`.
@@ -486,8 +484,7 @@ impl Fold<'_> {
         }
         let bias: Vec<f32> = self.bias.iter().map(|b| *b as f32).collect();
         let mut acc = vec![0f32; blocks * BLOCK];
-        let cols = self.width + 1;
-        for (r, (row, folded)) in table.chunks_exact(d).zip(out.chunks_exact_mut(2 * cols)).enumerate() {
+        for (r, (row, folded)) in table.chunks_exact(d).zip(out.chunks_exact_mut(k + 1)).enumerate() {
             let weight = self.idf.and_then(|i| i.get(r)).copied().unwrap_or(1.0);
             for (sum, block) in acc.chunks_exact_mut(BLOCK).zip(padded.chunks_exact(d * BLOCK)) {
                 let mut s = [0f32; BLOCK];
@@ -499,23 +496,19 @@ impl Fold<'_> {
                 }
                 sum.copy_from_slice(&s);
             }
-            for (h, group) in folded.chunks_exact_mut(cols).enumerate() {
-                let logits = &acc[h * self.width..][..self.width];
-                let bias = &bias[h * self.width..][..self.width];
-                for ((f, a), b) in group.iter_mut().zip(logits).zip(bias) {
-                    *f = weight * (a * self.scale + b);
-                }
-                group[self.width] = weight;
+            for ((f, a), b) in folded.iter_mut().zip(&acc).zip(&bias) {
+                *f = weight * (a * self.scale + b);
             }
+            folded[k] = weight;
         }
     }
 }
 
-/// The graph of these weights for tract-core: the folded rows of the ids ([`fold`]) summed,
-/// each group's logits divided by its weight column, and one softmax over both groups: output
+/// The graph of these weights for tract-core: the folded rows of the ids ([`fold`]) summed, the
+/// logits divided by the weight column, seen as two groups, and one softmax over both: output
 /// `[1, 2, width]`, actions in group 0 and categories in group 1, each head's outputs first
-/// ([`Layout`]). Six operations: the per-message cost is mostly tract's fixed cost per
-/// operation, so the bias and both heads ride in the folded rows. Binary ops get operands of
+/// ([`Layout`]). Seven operations, one of them a free reshape: much of tract's per-message cost
+/// is its fixed cost per operation, so the bias and both heads ride in the folded rows. Binary ops get operands of
 /// equal rank, so no broadcasting rule beyond tract's per-axis one is relied on.
 pub fn graph(w: Weights) -> TractResult<(TypedModel, Layout)> {
     let layout = Layout::of(&w);
@@ -526,11 +519,14 @@ pub fn graph(w: Weights) -> TractResult<(TypedModel, Layout)> {
     let n = m.symbols.sym("n");
     let ids = m.add_source("ids", i64::fact([n.to_dim()]))?;
     let folded = m.add_const("folded", folded)?;
-    let rows = m.wire_node("rows", Gather::new(0), &[folded, ids])?[0]; // [n, 2, width + 1]
-    let sum = m.wire_node("sum", Reduce::new(tvec![0], Reducer::Sum), &[rows])?[0]; // [1, 2, width + 1]
-    let num = m.wire_node("num", Slice::new(2, 0, width), &[sum])?[0]; // [1, 2, width]
-    let den = m.wire_node("den", Slice::new(2, width, width + 1), &[sum])?[0]; // [1, 2, 1]
-    let logits = m.wire_node("logits", math::div(), &[num, den])?[0];
+    let k = layout.logits();
+    let rows = m.wire_node("rows", Gather::new(0), &[folded, ids])?[0]; // [n, k + 1]
+    let sum = m.wire_node("sum", Reduce::new(tvec![0], Reducer::Sum), &[rows])?[0]; // [1, k + 1]
+    let num = m.wire_node("num", Slice::new(1, 0, k), &[sum])?[0]; // [1, k]
+    let den = m.wire_node("den", Slice::new(1, k, k + 1), &[sum])?[0]; // [1, 1]
+    let logits = m.wire_node("logits", math::div(), &[num, den])?[0]; // [1, k]
+    let grouped = AxisOp::Reshape(1, tvec![k.to_dim()], tvec![2.to_dim(), width.to_dim()]);
+    let logits = m.wire_node("groups", grouped, &[logits])?[0]; // [1, 2, width]
     let probs = m.wire_node(
         "probs",
         Softmax { axes: tvec![2], quant_output_dt: None, kind: Default::default() },
@@ -561,14 +557,14 @@ mod tests {
         let layout = Layout::of(&w);
         assert_eq!(layout, Layout { outputs: [2, 1], width: 2 });
         let folded = fold(&w, layout).expect("test tensor");
-        assert_eq!(folded.shape(), [3, 2, 3]);
+        assert_eq!(folded.shape(), [3, 5]);
         let got: Vec<f32> = folded.to_plain_array_view::<f32>().expect("f32").iter().copied().collect();
-        // Row 1: idf 2 × (scale 0.1 × [3, -1] · [[1, 0], [0, 1]] + [0.25, -0.25]) = [1.1, -0.7], then
-        // 2; the categories head: 2 × (0.1 × [3, -1] · [1, 1] + 0) = 0.4, the padding 2 × -1e4, then 2.
+        // Row 1: idf 2 × (scale 0.1 × [3, -1] · [[1, 0], [0, 1]] + [0.25, -0.25]) = [1.1, -0.7]; the
+        // categories head: 2 × (0.1 × [3, -1] · [1, 1] + 0) = 0.4, the padding 2 × -1e4; the weight 2.
         let want = [
-            0.175, -0.025, 0.5, 0.15, -5000.0, 0.5, // row 0, idf 0.5
-            1.1, -0.7, 2.0, 0.4, -20000.0, 2.0, // row 1, idf 2
-            0.25, 0.15, 1.0, 0.4, -10000.0, 1.0, // row 2, idf 1
+            0.175, -0.025, 0.15, -5000.0, 0.5, // row 0, idf 0.5
+            1.1, -0.7, 0.4, -20000.0, 2.0, // row 1, idf 2
+            0.25, 0.15, 0.4, -10000.0, 1.0, // row 2, idf 1
         ];
         assert_eq!(got.len(), want.len());
         for (g, w) in got.iter().zip(want) {
