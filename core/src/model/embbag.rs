@@ -16,6 +16,7 @@
 
 use tract_core::internal::*;
 use tract_core::ops::array::{Gather, Slice};
+use tract_core::ops::change_axes::IntoShape;
 use tract_core::ops::math;
 use tract_core::ops::nn::{Reduce, Reducer, Softmax};
 
@@ -507,8 +508,9 @@ impl Fold<'_> {
 /// The graph of these weights for tract-core: the folded rows of the ids ([`fold`]) summed, the
 /// logits divided by the weight column, seen as two groups, and one softmax over both: output
 /// `[1, 2, width]`, actions in group 0 and categories in group 1, each head's outputs first
-/// ([`Layout`]). Seven operations, one of them a free reshape: much of tract's per-message cost
-/// is its fixed cost per operation, so the bias and both heads ride in the folded rows. Binary ops get operands of
+/// ([`Layout`]). Seven operations, one of them only a new shape ([`groups`]): much of tract's
+/// per-message cost is its fixed cost per operation, so the bias and both heads ride in the
+/// folded rows. Binary ops get operands of
 /// equal rank, so no broadcasting rule beyond tract's per-axis one is relied on.
 pub fn graph(w: Weights) -> TractResult<(TypedModel, Layout)> {
     let layout = Layout::of(&w);
@@ -525,8 +527,7 @@ pub fn graph(w: Weights) -> TractResult<(TypedModel, Layout)> {
     let num = m.wire_node("num", Slice::new(1, 0, k), &[sum])?[0]; // [1, k]
     let den = m.wire_node("den", Slice::new(1, k, k + 1), &[sum])?[0]; // [1, 1]
     let logits = m.wire_node("logits", math::div(), &[num, den])?[0]; // [1, k]
-    let grouped = AxisOp::Reshape(1, tvec![k.to_dim()], tvec![2.to_dim(), width.to_dim()]);
-    let logits = m.wire_node("groups", grouped, &[logits])?[0]; // [1, 2, width]
+    let logits = m.wire_node("groups", groups(&m, logits, width)?, &[logits])?[0]; // [1, 2, width]
     let probs = m.wire_node(
         "probs",
         Softmax { axes: tvec![2], quant_output_dt: None, kind: Default::default() },
@@ -534,6 +535,22 @@ pub fn graph(w: Weights) -> TractResult<(TypedModel, Layout)> {
     )?[0];
     m.select_output_outlets(&[probs])?;
     Ok((m, layout))
+}
+
+/// `[1, 2·width]` seen as `[1, 2, width]`: the op tract's own optimiser puts in place of a
+/// reshape of known shapes, which only sets the tensor's shape (a plain `AxisOp::Reshape`
+/// evaluates its dimensions on every run: 6k instructions a message).
+fn groups(m: &TypedModel, logits: OutletId, width: usize) -> TractResult<IntoShape> {
+    let reshape = AxisOp::Reshape(1, tvec![(2 * width).to_dim()], tvec![2.to_dim(), width.to_dim()]);
+    let input = m.outlet_fact(logits)?.clone();
+    let output = f32::fact([1, 2, width]);
+    let dims = [1, 2, width];
+    Ok(IntoShape {
+        mapping: reshape.axes_mapping(&[&input], &[&output])?,
+        len: dims.iter().product(),
+        strides: Tensor::natural_strides(&dims),
+        dims: dims.iter().copied().collect(),
+    })
 }
 
 #[cfg(test)]
