@@ -510,8 +510,8 @@ impl Fold<'_> {
 /// `[1, 2, width]`, actions in group 0 and categories in group 1, each head's outputs first
 /// ([`Layout`]). Seven operations, one of them only a new shape ([`groups`]): much of tract's
 /// per-message cost is its fixed cost per operation, so the bias and both heads ride in the
-/// folded rows. Binary ops get operands of
-/// equal rank, so no broadcasting rule beyond tract's per-axis one is relied on.
+/// folded rows. Binary ops get operands of equal rank, so no broadcasting rule beyond tract's
+/// per-axis one is relied on.
 pub fn graph(w: Weights) -> TractResult<(TypedModel, Layout)> {
     let layout = Layout::of(&w);
     let folded = fold(&w, layout)?;
@@ -585,7 +585,8 @@ mod tests {
         ];
         assert_eq!(got.len(), want.len());
         for (g, w) in got.iter().zip(want) {
-            assert!((g - w).abs() < 1e-5 * w.abs().max(1.0), "{got:?}");
+            // 1e-6 as before the padding; relative past 1, where f32 steps are coarser.
+            assert!((g - w).abs() < 1e-6 * w.abs().max(1.0), "{got:?}");
         }
     }
 

@@ -1,7 +1,7 @@
 //! The shipped model run through tract: int64 ids `[n]` (from [`crate::featurise`]) → action
 //! probabilities (4) and category probabilities (C, read only when the manifest lists
 //! categories), in the orders the manifest gives. The device graph returns both heads in one
-//! tensor ([`embbag::graph`]); [`Outputs`] splits them.
+//! tensor ([`embbag::graph`]); [`NnefModel::run`] splits them into [`Outputs`].
 //!
 //! The model file is a tract NNEF archive (tar), converted offline from the trained ONNX by
 //! `smsguard-model-convert`. The library links only tract-core: it reads the archive's tensors
@@ -62,17 +62,7 @@ impl NnefModel {
     /// [`DataError`].
     pub fn from_bytes(model_bytes: &[u8], manifest_json: &str) -> Result<NnefModel, DataError> {
         let manifest = Manifest::parse(manifest_json)?.validate(model_bytes)?;
-        let (plan, layout) = load(model_bytes)?;
-        let want = [manifest.actions.len(), manifest.categories.len()];
-        if layout.outputs[0] != want[0] || (want[1] > 0 && layout.outputs[1] != want[1]) {
-            return Err(DataError::new(
-                ORIGIN,
-                format!(
-                    "the model's heads give {} actions and {} categories, its manifest lists {} and {}",
-                    layout.outputs[0], layout.outputs[1], want[0], want[1]
-                ),
-            ));
-        }
+        let (plan, layout) = load(model_bytes, [manifest.actions.len(), manifest.categories.len()])?;
         let name = format!("{}-v{}", manifest.manifest.name, manifest.manifest.version);
         let model = NnefModel { plan, layout, states: Mutex::new(Vec::new()), manifest, name };
         model.self_check()?;
@@ -208,7 +198,9 @@ fn slot(a: Action) -> usize {
     }
 }
 
-fn load(bytes: &[u8]) -> Result<(Arc<TypedRunnableModel>, embbag::Layout), DataError> {
+/// `heads`: the action and category counts the manifest lists (no categories: that head is
+/// not read, whatever its width).
+fn load(bytes: &[u8], heads: [usize; 2]) -> Result<(Arc<TypedRunnableModel>, embbag::Layout), DataError> {
     let entries = archive::read(bytes)?;
     let weights = embbag::weights(&entries)
         .map_err(|m| DataError::new(ORIGIN, format!("not an {} model: {m}", embbag::NAME)))?;
@@ -216,6 +208,16 @@ fn load(bytes: &[u8]) -> Result<(Arc<TypedRunnableModel>, embbag::Layout), DataE
         return Err(DataError::new(
             ORIGIN,
             format!("the table has {} rows, the featuriser {VOCAB}", weights.vocab()),
+        ));
+    }
+    let outputs = weights.outputs();
+    if outputs[0] != heads[0] || (heads[1] > 0 && outputs[1] != heads[1]) {
+        return Err(DataError::new(
+            ORIGIN,
+            format!(
+                "the model's heads give {} actions and {} categories, its manifest lists {} and {}",
+                outputs[0], outputs[1], heads[0], heads[1]
+            ),
         ));
     }
     let built = catch_unwind(AssertUnwindSafe(|| {
