@@ -30,6 +30,11 @@ need cargo "install Rust with rustup"
 # Rust: unit, vector, property and CLI integration tests of the whole workspace.
 suite rust cargo test --workspace --locked
 
+# Speed as instruction counts (valgrind's callgrind on a release `bench`), held to the budget in
+# scripts/instructions-budget.json: timings on shared machines are too noisy to catch a regression.
+# The release build is kept in ~/.cache/smsguard/target-host-release.
+suite instructions scripts/instructions.sh
+
 # Bindings: the generated uniffi Kotlin (JNA) and Python bindings and the plain-JNI Java class,
 # each against the host-built library (debug, with the test-panic feature) and compared exactly
 # with the Rust engine's results. Each suite installs what a fresh machine lacks (a JDK, JNA and
