@@ -39,8 +39,24 @@ harness_build() { # harness_build ABI -> prints the dir with harness and shim/
     fi
     echo "$dir"
 }
+# relocation_counts LIB.so: "count type" per dynamic relocation type, packed ones decoded.
+relocation_counts() {
+    llvm-readelf -r "$1" | awk '$3 ~ /^R_/ { n[$3]++ } END { for (t in n) print n[t], t }' | sort -k2
+}
 run_harness() { # run_harness LABEL ABI LIB.so: the harness's own checks count as checks
-    local label=$1 abi=$2 so=$3 dir out rc=0 p f
+    local label=$1 abi=$2 so=$3 dir out rc=0 p f twin
+    # A library with packed relocations (android-clang) runs as its twin: the same link with
+    # plain relocations, which the glibc loader can read; the packer must have kept every one.
+    if readelf -d "$so" | grep -qE '^ *0x0*60000011 '; then # DT_ANDROID_RELA
+        twin=$AC/twins/$(sha256sum "$so" | cut -d' ' -f1).so
+        check "$label: unpacked twin of this exact file exists" bash -c "test -f '$twin' || {
+            echo 'no $twin: the link that made this file kept no twin (an older wrapper, or'
+            echo 'pruned); delete the .so from its cargo target dir so the next build relinks it'; exit 1; }"
+        [ -f "$twin" ] || return 0
+        check "$label: packed relocations decode to the twin's, type by type" \
+            diff <(relocation_counts "$so") <(relocation_counts "$twin")
+        so=$twin
+    fi
     dir=$(harness_build "$abi")
     if [ "$abi" = arm64-v8a ]; then
         out=$(qemu-aarch64-static -L /usr/aarch64-linux-gnu -E "LD_LIBRARY_PATH=$dir/shim:${GLIBC[$abi]}" \

@@ -191,7 +191,7 @@ build_so() {
     # From inside the mirror, so cargo's config discovery (.cargo/config.toml up from the working
     # directory) does not depend on where the checkout is either.
     cd "$src"
-    env CARGO_TARGET_DIR="$target_dir" \
+    env CARGO_TARGET_DIR="$target_dir" SMSGUARD_TWINS="$AC/twins" \
         "CARGO_TARGET_${up}_LINKER=$tc/bin/${triple}24-link" \
         "CC_${triple//-/_}=$tc/bin/${triple}24-cc" \
         "AR_${triple//-/_}=llvm-ar" \
