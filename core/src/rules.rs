@@ -101,9 +101,10 @@ use crate::sender::{Sender, SenderKind};
 use crate::signature::{SenderFit, SignatureCheck};
 use crate::verdict::{Action, Category, Reason};
 
-use bounded::{Budget, CacheFn, LazyRegex, PIKEVM_STEPS_MAX};
+use bounded::{Budget, LazyRegex, PIKEVM_STEPS_MAX};
 use format::{Field, SigCond};
 
+pub(crate) use bounded::CacheFn;
 pub use bounded::RULE_TIME_BUDGET;
 pub use format::FORMAT;
 

@@ -5,14 +5,22 @@
 //! Recording that the reply was sent revokes consent for the signature (how = unsubscribe); see
 //! [`crate::store::UserState::record_unsubscribe`].
 
+use std::sync::Arc;
+
 use once_cell::sync::Lazy;
-use regex_automata::meta::Regex;
+use regex_automata::hybrid;
+use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
+use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
+use regex_automata::nfa::thompson::{self, NFA};
+use regex_automata::util::pool::Pool;
+use regex_automata::{Anchored, Input};
 use serde::{Deserialize, Serialize};
 
 use crate::consent::{signature_key, ConsentSource, Timestamp};
 use crate::message::SmsMessage;
 use crate::normalise::fold;
 use crate::report::{reason, sms_segments};
+use crate::rules::CacheFn;
 use crate::sender::{classify_sender, SenderKind};
 use crate::store::{StateError, UserState};
 use crate::verdict::{Category, Reason, Verdict};
@@ -30,7 +38,7 @@ const OBJECT: &str = "(?:(?:此类|该类|本类|相关|上述|以上|营销|推
 const MAX_SCAN_BYTES: usize = 16 * 1024;
 const EDGE_BYTES: usize = 4096;
 
-static PATTERNS: Lazy<Option<Regex>> = Lazy::new(|| {
+static PATTERNS: Lazy<Option<OptOutRegex>> = Lazy::new(|| {
     let kw = "([a-z0-9]{1,6})";
     let patterns = [
         // 回T退订, 回复TD退订, 回0000退订, 发送N退订, 回复R拒收
@@ -47,8 +55,59 @@ static PATTERNS: Lazy<Option<Regex>> = Lazy::new(|| {
         format!("(?:回复|回覆|发送){GAP}{Q}(退订)"),
     ];
     // Built from constants: if this ever failed, unsubscribe detection is off rather than a panic.
-    Regex::new_many(&patterns).ok()
+    OptOutRegex::new(&patterns)
 });
+
+/// The opt-out patterns, searched leftmost-first as `meta::Regex` would, with the engines the
+/// rules already link (so the library carries no `meta` engine): a forward and a reverse lazy DFA
+/// find where the match is (or, as for most messages, that there is none); the keyword, group 1
+/// of the pattern that matched, then comes from the bounded backtracker (the PikeVM past its
+/// length limit) anchored on that span, a few steps instead of a search of the whole text.
+struct OptOutRegex {
+    find: Arc<hybrid::regex::Regex>,
+    find_caches: Pool<hybrid::regex::Cache, CacheFn<hybrid::regex::Cache>>,
+    backtracker: BoundedBacktracker,
+    backtrack_caches: Pool<backtrack::Cache, CacheFn<backtrack::Cache>>,
+    pikevm: PikeVM,
+    pikevm_caches: Pool<pikevm::Cache, CacheFn<pikevm::Cache>>,
+}
+
+impl OptOutRegex {
+    fn new(patterns: &[String]) -> Option<OptOutRegex> {
+        let find = Arc::new(hybrid::regex::Regex::new_many(patterns).ok()?);
+        let nfa: NFA = thompson::Compiler::new().build_many(patterns).ok()?;
+        let backtracker = BoundedBacktracker::new_from_nfa(nfa.clone()).ok()?;
+        let pikevm = PikeVM::new_from_nfa(nfa).ok()?;
+        let (f, b, p) = (Arc::clone(&find), backtracker.clone(), pikevm.clone());
+        Some(OptOutRegex {
+            find,
+            find_caches: Pool::new(Box::new(move || f.create_cache())),
+            backtracker,
+            backtrack_caches: Pool::new(Box::new(move || b.create_cache())),
+            pikevm,
+            pikevm_caches: Pool::new(Box::new(move || p.create_cache())),
+        })
+    }
+
+    /// Byte range of group 1 in the leftmost-first match, if any pattern matches.
+    fn keyword(&self, text: &str) -> Option<(usize, usize)> {
+        let input = match self.find.try_search(&mut self.find_caches.get(), &Input::new(text)) {
+            Ok(None) => return None,
+            // Look-arounds at the span's edges still see the whole text.
+            Ok(Some(m)) => Input::new(text).range(m.range()).anchored(Anchored::Pattern(m.pattern())),
+            // The lazy DFAs give up only on a pathological cache thrash: search the whole text.
+            Err(_) => Input::new(text),
+        };
+        let mut caps = self.pikevm.create_captures();
+        let by_backtracker = text.len() <= self.backtracker.max_haystack_len()
+            && self.backtracker.try_search(&mut self.backtrack_caches.get(), &input, &mut caps).is_ok();
+        if !by_backtracker {
+            self.pikevm.search(&mut self.pikevm_caches.get(), &input, &mut caps);
+        }
+        let span = caps.get_group(1)?;
+        Some((span.start, span.end))
+    }
+}
 
 /// Full-width ASCII and the ideographic space to their ASCII forms, then folded (lower case).
 /// `normalise::fold` does this too once the normaliser lands; doing it here keeps detection
@@ -86,10 +145,8 @@ pub fn detect(body: &str) -> Option<String> {
 fn detect_in(body: &str) -> Option<String> {
     let re = PATTERNS.as_ref()?;
     let text = canonical(body);
-    let mut caps = re.create_captures();
-    re.captures(text.as_str(), &mut caps);
-    let span = caps.get_group(1)?;
-    let kw = text.get(span.start..span.end)?;
+    let (start, end) = re.keyword(&text)?;
+    let kw = text.get(start..end)?;
     Some(kw.to_ascii_uppercase())
 }
 
@@ -208,6 +265,23 @@ mod tests {
         assert_eq!(detect(&format!("{0}回R退订{0}", "字".repeat(50_000))), None);
         assert_eq!(detect(&"退订回".repeat(50_000)), None);
         assert!(start.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn both_capture_engines_find_the_keyword() {
+        let re = PATTERNS.as_ref().expect("the opt-out patterns build");
+        // An SMS: the bounded backtracker; a body of the full scanned size: the PikeVM.
+        let short = "周末全场五折，回复td退订";
+        let long = format!("{}回复td退订", "周末全场五折".repeat(900));
+        assert!(short.len() <= re.backtracker.max_haystack_len());
+        assert!(long.len() > re.backtracker.max_haystack_len() && long.len() <= MAX_SCAN_BYTES);
+        for text in [short, long.as_str()] {
+            let (start, end) = re.keyword(text).expect("an opt-out");
+            assert_eq!(&text[start..end], "td");
+        }
+        // The leftmost match wins, and its own pattern's keyword is taken.
+        assert_eq!(detect("回复T退订，或退订回N"), Some("T".into()));
+        assert_eq!(detect("退订回N，或回复T退订"), Some("N".into()));
     }
 
     #[test]
