@@ -109,7 +109,7 @@ for abi in "${ABIS[@]}"; do
         "awk 'NR == FNR { if (\$0 !~ /^#/) ok[\$1] = 1; next } !(\$1 in ok) { print \"not in bionic list: \" \$1; bad = 1 } END { exit bad }' '$TOOLS/bionic-api24.txt' '$WORK/$abi.imports'"
     check "$abi: stripped" bash -c "! readelf -SW '$so' | grep -q ' .symtab '"
     # tools/android-clang packs them (APS2, API 23+): ~420 KB less per library.
-    check "$abi: dynamic relocations packed (DT_ANDROID_RELA)" bash -c "readelf -d '$so' | grep -qE '^ *0x0*60000011 '"
+    check "$abi: dynamic relocations packed (DT_ANDROID_RELA)" has_packed_relocations "$so"
 done
 
 step "run: arm64 .so under qemu-user"

@@ -39,6 +39,10 @@ harness_build() { # harness_build ABI -> prints the dir with harness and shim/
     fi
     echo "$dir"
 }
+# has_packed_relocations LIB.so: true when its dynamic section has DT_ANDROID_RELA (APS2).
+has_packed_relocations() {
+    readelf -d "$1" | grep -qE '^ *0x0*60000011 '
+}
 # relocation_counts LIB.so: "count type" per dynamic relocation type, packed ones decoded.
 relocation_counts() {
     llvm-readelf -r "$1" | awk '$3 ~ /^R_/ { n[$3]++ } END { for (t in n) print n[t], t }' | sort -k2
@@ -47,7 +51,7 @@ run_harness() { # run_harness LABEL ABI LIB.so: the harness's own checks count a
     local label=$1 abi=$2 so=$3 dir out rc=0 p f twin
     # A library with packed relocations (android-clang) runs as its twin: the same link with
     # plain relocations, which the glibc loader can read; the packer must have kept every one.
-    if readelf -d "$so" | grep -qE '^ *0x0*60000011 '; then # DT_ANDROID_RELA
+    if has_packed_relocations "$so"; then
         twin=$AC/twins/$(sha256sum "$so" | cut -d' ' -f1).so
         check "$label: unpacked twin of this exact file exists" bash -c "test -f '$twin' || {
             echo 'no $twin: the link that made this file kept no twin (an older wrapper, or'
