@@ -90,6 +90,7 @@ use regex_automata::nfa::thompson::{
     pikevm::{self, PikeVM},
     WhichCaptures, NFA,
 };
+use regex_automata::util::captures::Captures;
 use regex_automata::util::pool::Pool;
 use regex_automata::util::syntax;
 use regex_automata::Input;
@@ -252,7 +253,7 @@ impl fmt::Debug for Compact {
 }
 
 impl Compact {
-    fn new(nfa: NFA) -> Result<Compact, RegexError> {
+    pub(crate) fn new(nfa: NFA) -> Result<Compact, RegexError> {
         let steps_per_byte = u64::try_from(nfa.states().len()).unwrap_or(u64::MAX).max(1);
         let other = |e: thompson::BuildError| RegexError::Other(e.to_string());
         let backtracker = BoundedBacktracker::new_from_nfa(nfa.clone()).map_err(other)?;
@@ -302,6 +303,27 @@ impl Compact {
             .map(|m| (m.start(), m.end()))
             .filter(|(start, end)| end > start)
             .collect()
+    }
+
+    /// The leftmost-first match in `input` with its capture groups in `caps` (which must come
+    /// from [`Compact::create_captures`]); `caps` says no match when there is none.
+    pub(crate) fn captures(&self, input: &Input<'_>, caps: &mut Captures) {
+        if input.haystack().len() <= self.backtracker.max_haystack_len()
+            && self.backtracker.try_search(&mut self.backtrack_caches.get(), input, caps).is_ok()
+        {
+            return;
+        }
+        self.pikevm.search(&mut self.caches.get(), input, caps);
+    }
+
+    pub(crate) fn create_captures(&self) -> Captures {
+        self.pikevm.create_captures()
+    }
+
+    /// Whether [`Compact::captures`] runs the backtracker on a text of this size.
+    #[cfg(test)]
+    pub(crate) fn backtracks(&self, text_len: usize) -> bool {
+        text_len <= self.backtracker.max_haystack_len()
     }
 
     fn nfa(&self) -> &NFA {

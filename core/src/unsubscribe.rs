@@ -9,9 +9,7 @@ use std::sync::Arc;
 
 use once_cell::sync::Lazy;
 use regex_automata::hybrid;
-use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
-use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
-use regex_automata::nfa::thompson::{self, NFA};
+use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input};
 use serde::{Deserialize, Serialize};
@@ -20,7 +18,7 @@ use crate::consent::{signature_key, ConsentSource, Timestamp};
 use crate::message::SmsMessage;
 use crate::normalise::fold;
 use crate::report::{reason, sms_segments};
-use crate::rules::CacheFn;
+use crate::rules::{CacheFn, Compact};
 use crate::sender::{classify_sender, SenderKind};
 use crate::store::{StateError, UserState};
 use crate::verdict::{Category, Reason, Verdict};
@@ -61,32 +59,20 @@ static PATTERNS: Lazy<Option<OptOutRegex>> = Lazy::new(|| {
 /// The opt-out patterns, searched leftmost-first as `meta::Regex` would, with the engines the
 /// rules already link (so the library carries no `meta` engine): a forward and a reverse lazy DFA
 /// find where the match is (or, as for most messages, that there is none); the keyword, group 1
-/// of the pattern that matched, then comes from the bounded backtracker (the PikeVM past its
-/// length limit) anchored on that span, a few steps instead of a search of the whole text.
+/// of the pattern that matched, then comes from the rules' [`Compact`] engines anchored on that
+/// span, a few steps instead of a search of the whole text.
 struct OptOutRegex {
     find: Arc<hybrid::regex::Regex>,
     find_caches: Pool<hybrid::regex::Cache, CacheFn<hybrid::regex::Cache>>,
-    backtracker: BoundedBacktracker,
-    backtrack_caches: Pool<backtrack::Cache, CacheFn<backtrack::Cache>>,
-    pikevm: PikeVM,
-    pikevm_caches: Pool<pikevm::Cache, CacheFn<pikevm::Cache>>,
+    groups: Compact,
 }
 
 impl OptOutRegex {
     fn new(patterns: &[String]) -> Option<OptOutRegex> {
         let find = Arc::new(hybrid::regex::Regex::new_many(patterns).ok()?);
-        let nfa: NFA = thompson::Compiler::new().build_many(patterns).ok()?;
-        let backtracker = BoundedBacktracker::new_from_nfa(nfa.clone()).ok()?;
-        let pikevm = PikeVM::new_from_nfa(nfa).ok()?;
-        let (f, b, p) = (Arc::clone(&find), backtracker.clone(), pikevm.clone());
-        Some(OptOutRegex {
-            find,
-            find_caches: Pool::new(Box::new(move || f.create_cache())),
-            backtracker,
-            backtrack_caches: Pool::new(Box::new(move || b.create_cache())),
-            pikevm,
-            pikevm_caches: Pool::new(Box::new(move || p.create_cache())),
-        })
+        let groups = Compact::new(thompson::Compiler::new().build_many(patterns).ok()?).ok()?;
+        let f = Arc::clone(&find);
+        Some(OptOutRegex { find, find_caches: Pool::new(Box::new(move || f.create_cache())), groups })
     }
 
     /// Byte range of group 1 in the leftmost-first match, if any pattern matches.
@@ -98,12 +84,8 @@ impl OptOutRegex {
             // The lazy DFAs give up only on a pathological cache thrash: search the whole text.
             Err(_) => Input::new(text),
         };
-        let mut caps = self.pikevm.create_captures();
-        let by_backtracker = text.len() <= self.backtracker.max_haystack_len()
-            && self.backtracker.try_search(&mut self.backtrack_caches.get(), &input, &mut caps).is_ok();
-        if !by_backtracker {
-            self.pikevm.search(&mut self.pikevm_caches.get(), &input, &mut caps);
-        }
+        let mut caps = self.groups.create_captures();
+        self.groups.captures(&input, &mut caps);
         let span = caps.get_group(1)?;
         Some((span.start, span.end))
     }
@@ -273,8 +255,8 @@ mod tests {
         // An SMS: the bounded backtracker; a body of the full scanned size: the PikeVM.
         let short = "周末全场五折，回复td退订";
         let long = format!("{}回复td退订", "周末全场五折".repeat(900));
-        assert!(short.len() <= re.backtracker.max_haystack_len());
-        assert!(long.len() > re.backtracker.max_haystack_len() && long.len() <= MAX_SCAN_BYTES);
+        assert!(re.groups.backtracks(short.len()));
+        assert!(!re.groups.backtracks(long.len()) && long.len() <= MAX_SCAN_BYTES);
         for text in [short, long.as_str()] {
             let (start, end) = re.keyword(text).expect("an opt-out");
             assert_eq!(&text[start..end], "td");

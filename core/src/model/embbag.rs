@@ -542,9 +542,9 @@ pub fn graph(w: Weights) -> TractResult<(TypedModel, Layout)> {
 /// evaluates its dimensions on every run: 6k instructions a message).
 fn groups(m: &TypedModel, logits: OutletId, width: usize) -> TractResult<IntoShape> {
     let reshape = AxisOp::Reshape(1, tvec![(2 * width).to_dim()], tvec![2.to_dim(), width.to_dim()]);
-    let input = m.outlet_fact(logits)?.clone();
-    let output = f32::fact([1, 2, width]);
     let dims = [1, 2, width];
+    let input = m.outlet_fact(logits)?.clone();
+    let output = f32::fact(dims);
     Ok(IntoShape {
         mapping: reshape.axes_mapping(&[&input], &[&output])?,
         len: dims.iter().product(),
